@@ -1,8 +1,83 @@
 package dev.tokengate.proxy;
 
-/** Command-line entry point. */
+import dev.tokengate.proxy.config.ProxyConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts tokengate: {@code java -jar tokengate.jar [--config tokengate.yaml]}. Without a config the
+ * proxy listens on 127.0.0.1:9000 (falling back to a free port), keeps its state in ./data and
+ * runs the embedded S3Proxy backend. It prints the endpoint and the admin keys.
+ */
 public final class Main {
   private Main() {}
 
-  public static void main(String[] args) throws Exception {}
+  public static void main(String[] args) throws Exception {
+    ProxyConfig config = ProxyConfig.defaults();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config" -> config = ProxyConfig.load(Path.of(requireValue(args, ++i, "--config")));
+        case "--help", "-h" -> {
+          System.out.println("usage: java -jar tokengate.jar [--config tokengate.yaml]");
+          return;
+        }
+        default -> {
+          System.err.println("unknown argument '" + args[i] + "'; usage: java -jar tokengate.jar [--config FILE]");
+          System.exit(2);
+        }
+      }
+    }
+    if (args.length == 0) {
+      config = new ProxyConfig("127.0.0.1:9000", null, null, null, null, null, null, null);
+    }
+    ProxyServer server;
+    try {
+      server = ProxyServer.start(config, Clock.systemUTC());
+    } catch (java.net.BindException e) {
+      if (args.length > 0) {
+        throw e;
+      }
+      config = ProxyConfig.defaults();
+      server = ProxyServer.start(config, Clock.systemUTC());
+    }
+    printBanner(server);
+    ProxyServer running = server;
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stopped.countDown();
+                },
+                "tokengate-shutdown"));
+    stopped.await();
+  }
+
+  private static String requireValue(String[] args, int i, String flag) {
+    if (i >= args.length) {
+      System.err.println(flag + " needs a value");
+      System.exit(2);
+    }
+    return args[i];
+  }
+
+  private static void printBanner(ProxyServer server) {
+    String endpoint = server.endpoint();
+    System.out.println();
+    System.out.println("tokengate is listening on " + endpoint);
+    System.out.println("  backend:           " + server.backend().endpoint()
+        + (server.embeddedBackend() != null ? " (embedded S3Proxy)" : ""));
+    System.out.println("  admin access key:  " + server.admin().accessKeyId());
+    System.out.println("  admin secret key:  " + server.admin().secretAccessKey());
+    System.out.println();
+    System.out.println("Try it:");
+    System.out.println("  export AWS_ACCESS_KEY_ID=" + server.admin().accessKeyId());
+    System.out.println("  export AWS_SECRET_ACCESS_KEY=" + server.admin().secretAccessKey());
+    System.out.println("  aws --endpoint-url " + endpoint + " --region us-east-1 s3 mb s3://demo");
+    System.out.println("  aws --endpoint-url " + endpoint + " --region us-east-1 s3 ls");
+    System.out.println();
+    System.out.flush();
+  }
 }

@@ -1,0 +1,141 @@
+package dev.tokengate.proxy;
+
+import dev.tokengate.proxy.backend.BackendPool;
+import dev.tokengate.proxy.backend.BackendRequestFactory;
+import dev.tokengate.proxy.backend.EmbeddedBackend;
+import dev.tokengate.proxy.config.BackendConfig;
+import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.identity.BootstrapAdmin;
+import dev.tokengate.proxy.identity.CredentialResolver;
+import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.pipeline.ProxyInitializer;
+import dev.tokengate.sigv4.RequestSigner;
+import dev.tokengate.sigv4.SignatureVerifier;
+import dev.tokengate.sigv4.SigningKeyCache;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running tokengate: the listening socket, its event loops, the backend (embedded S3Proxy when
+ * none is configured) and the services the pipeline shares.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+  private final EventLoopGroup bosses = new NioEventLoopGroup(1);
+  private final EventLoopGroup workers = new NioEventLoopGroup();
+  private final EmbeddedBackend embedded;
+  private final BackendConfig backend;
+  private final BackendPool pool;
+  private final BootstrapAdmin admin;
+  private final IdentityStore identities;
+  private final Channel listener;
+
+  private ProxyServer(ProxyConfig config, Clock clock) throws IOException, InterruptedException {
+    Path dataDir = Path.of(config.dataDir());
+    SecureRandom random = new SecureRandom();
+    this.admin = BootstrapAdmin.loadOrCreate(dataDir, random);
+    this.identities = new IdentityStore(config, admin);
+    EmbeddedBackend started = null;
+    try {
+      if (config.backend() == null) {
+        started = EmbeddedBackend.start(dataDir, Duration.ofSeconds(60));
+        this.backend = started.config();
+      } else {
+        this.backend = config.backend();
+      }
+      this.embedded = started;
+      SigningKeyCache keys = new SigningKeyCache(4096);
+      Set<String> regions = new LinkedHashSet<>();
+      regions.add(config.region());
+      regions.add("us-east-1");
+      this.pool =
+          new BackendPool(new InetSocketAddress(backend.uri().getHost(), portOf(backend)), 3000);
+      ProxyInitializer initializer =
+          new ProxyInitializer(
+              new CredentialResolver(identities),
+              new SignatureVerifier(clock, keys),
+              java.util.Collections.unmodifiableSet(regions),
+              pool,
+              new BackendRequestFactory(backend, new RequestSigner(keys), clock));
+      this.listener =
+          new ServerBootstrap()
+              .group(bosses, workers)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(initializer)
+              .bind(config.listenHost(), config.listenPort())
+              .sync()
+              .channel();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      if (started != null) {
+        started.close();
+      }
+      shutdownLoops();
+      throw e;
+    }
+  }
+
+  public static ProxyServer start(ProxyConfig config, Clock clock) throws IOException, InterruptedException {
+    return new ProxyServer(config, clock);
+  }
+
+  private static int portOf(BackendConfig backend) {
+    int port = backend.uri().getPort();
+    return port < 0 ? 80 : port;
+  }
+
+  public int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  public String endpoint() {
+    InetSocketAddress address = (InetSocketAddress) listener.localAddress();
+    return "http://" + address.getAddress().getHostAddress() + ":" + address.getPort();
+  }
+
+  public BootstrapAdmin admin() {
+    return admin;
+  }
+
+  public IdentityStore identities() {
+    return identities;
+  }
+
+  public BackendConfig backend() {
+    return backend;
+  }
+
+  /** The embedded backend, or null when an external one is configured. */
+  public EmbeddedBackend embeddedBackend() {
+    return embedded;
+  }
+
+  @Override
+  public void close() {
+    listener.close().syncUninterruptibly();
+    pool.close();
+    shutdownLoops();
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+
+  private void shutdownLoops() {
+    bosses.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

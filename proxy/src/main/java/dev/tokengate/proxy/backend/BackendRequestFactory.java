@@ -1,0 +1,173 @@
+package dev.tokengate.proxy.backend;
+
+import dev.tokengate.proxy.config.BackendConfig;
+import dev.tokengate.sigv4.PayloadMode;
+import dev.tokengate.sigv4.RequestSigner;
+import dev.tokengate.sigv4.SignedRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.URI;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the request the backend receives: the client's method, path and S3 headers, minus the
+ * client's authentication, presign parameters, aws-chunked framing headers and hop-by-hop headers,
+ * then signed afresh with the backend's credentials (sigv4.md §4).
+ */
+public final class BackendRequestFactory {
+
+  /** Inbound headers that never reach the backend (lower case). */
+  private static final Set<String> STRIPPED =
+      Set.of(
+          "authorization",
+          "x-amz-security-token",
+          "x-amz-content-sha256",
+          "x-amz-date",
+          "host",
+          "connection",
+          "keep-alive",
+          "proxy-authorization",
+          "proxy-authenticate",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "upgrade",
+          "expect",
+          "x-amz-decoded-content-length",
+          "x-amz-trailer");
+
+  /** Query parameters that carry presigned-URL authentication (lower case). */
+  private static final Set<String> PRESIGN_PARAMS =
+      Set.of(
+          "x-amz-algorithm",
+          "x-amz-credential",
+          "x-amz-date",
+          "x-amz-expires",
+          "x-amz-signedheaders",
+          "x-amz-signature",
+          "x-amz-security-token",
+          "x-amz-content-sha256",
+          "awsaccesskeyid",
+          "signature",
+          "expires");
+
+  private static final DateTimeFormatter AMZ_DATE =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final BackendConfig backend;
+  private final String hostHeader;
+  private final RequestSigner signer;
+  private final Clock clock;
+
+  public BackendRequestFactory(BackendConfig backend, RequestSigner signer, Clock clock) {
+    this.backend = backend;
+    URI uri = backend.uri();
+    this.hostHeader = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    this.signer = signer;
+    this.clock = clock;
+  }
+
+  /**
+   * @param payloadHash the client's verified hex SHA-256 to pass on (the backend then checks the
+   *     body too), or null to send {@code UNSIGNED-PAYLOAD}
+   * @param decodedLength the plain body length when the inbound body was aws-chunked (-1 unknown)
+   */
+  public HttpRequest build(HttpRequest inbound, PayloadMode mode, String payloadHash, long decodedLength) {
+    String uri = inbound.uri();
+    int q = uri.indexOf('?');
+    String rawPath = q < 0 ? uri : uri.substring(0, q);
+    String rawQuery = q < 0 ? "" : withoutPresignParams(uri.substring(q + 1));
+    HttpRequest out =
+        new DefaultHttpRequest(
+            HttpVersion.HTTP_1_1, inbound.method(), rawQuery.isEmpty() ? rawPath : rawPath + "?" + rawQuery);
+    HttpHeaders headers = out.headers();
+    for (Map.Entry<String, String> h : inbound.headers()) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (STRIPPED.contains(name)) {
+        continue;
+      }
+      if (name.equals("content-encoding") && mode.isAwsChunked()) {
+        String rest = withoutAwsChunked(h.getValue());
+        if (!rest.isEmpty()) {
+          headers.add(h.getKey(), rest);
+        }
+        continue;
+      }
+      if (mode.isAwsChunked() && (name.equals("content-length") || name.equals("transfer-encoding"))) {
+        continue;
+      }
+      if (mode.isAwsChunked() && name.equals("x-amz-sdk-checksum-algorithm")) {
+        // The checksum itself arrives in a trailer, which the proxy verifies and does not forward.
+        continue;
+      }
+      headers.add(h.getKey(), h.getValue());
+    }
+    if (mode.isAwsChunked()) {
+      if (decodedLength >= 0) {
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, decodedLength);
+      } else {
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+    }
+    String amzDate = AMZ_DATE.format(clock.instant());
+    String hash = payloadHash == null ? "UNSIGNED-PAYLOAD" : payloadHash;
+    headers.set(HttpHeaderNames.HOST, hostHeader);
+    headers.set("x-amz-date", amzDate);
+    headers.set("x-amz-content-sha256", hash);
+    List<SignedRequest.Header> signed = new ArrayList<>();
+    for (Map.Entry<String, String> h : headers) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (name.equals("host") || name.startsWith("x-amz-") || name.equals("content-md5")) {
+        signed.add(new SignedRequest.Header(name, h.getValue()));
+      }
+    }
+    SignedRequest toSign = new SignedRequest(out.method().name(), rawPath, rawQuery, signed);
+    headers.set(
+        HttpHeaderNames.AUTHORIZATION,
+        signer.authorization(
+            toSign, backend.accessKey(), backend.secretKey(), backend.region(), "s3", amzDate, hash));
+    return out;
+  }
+
+  private static String withoutAwsChunked(String contentEncoding) {
+    List<String> kept = new ArrayList<>();
+    for (String coding : contentEncoding.split(",")) {
+      String c = coding.trim();
+      if (!c.isEmpty() && !c.equalsIgnoreCase("aws-chunked")) {
+        kept.add(c);
+      }
+    }
+    return String.join(",", kept);
+  }
+
+  /** The raw query without authentication parameters; the others keep their exact encoding. */
+  static String withoutPresignParams(String rawQuery) {
+    StringBuilder kept = new StringBuilder(rawQuery.length());
+    for (String param : rawQuery.split("&")) {
+      if (param.isEmpty()) {
+        continue;
+      }
+      int eq = param.indexOf('=');
+      String name = (eq < 0 ? param : param.substring(0, eq)).toLowerCase(Locale.ROOT);
+      if (PRESIGN_PARAMS.contains(name)) {
+        continue;
+      }
+      if (kept.length() > 0) {
+        kept.append('&');
+      }
+      kept.append(param);
+    }
+    return kept.toString();
+  }
+}

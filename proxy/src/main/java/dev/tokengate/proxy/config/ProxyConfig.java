@@ -1,0 +1,160 @@
+package dev.tokengate.proxy.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The proxy's configuration: one YAML file, validated as a whole at startup so that a mistake is
+ * reported once, precisely, before any port is opened.
+ *
+ * <pre>
+ * listen: 127.0.0.1:9000        # host:port, port 0 picks a free one
+ * dataDir: ./data               # keyring, bootstrap admin, embedded backend's objects
+ * region: us-east-1             # regions accepted in client signatures (us-east-1 always is)
+ * accountId: "123456789012"
+ * backend:                      # absent: the embedded S3Proxy backend
+ *   endpoint: http://127.0.0.1:9001
+ *   accessKey: ...
+ *   secretKey: ...
+ *   region: us-east-1
+ * users: [...]                  # see UserConfig
+ * roles: [...]                  # see RoleConfig
+ * </pre>
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record ProxyConfig(
+    @JsonProperty("listen") String listen,
+    @JsonProperty("dataDir") String dataDir,
+    @JsonProperty("region") String region,
+    @JsonProperty("accountId") String accountId,
+    @JsonProperty("backend") BackendConfig backend,
+    @JsonProperty("users") List<UserConfig> users,
+    @JsonProperty("roles") List<RoleConfig> roles,
+    @JsonProperty("shadowMode") Boolean shadowMode) {
+
+  private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
+
+  public ProxyConfig {
+    listen = listen == null ? "127.0.0.1:0" : listen;
+    dataDir = dataDir == null ? "./data" : dataDir;
+    region = region == null ? "us-east-1" : region;
+    accountId = accountId == null ? "123456789012" : accountId;
+    users = users == null ? List.of() : List.copyOf(users);
+    roles = roles == null ? List.of() : List.copyOf(roles);
+    shadowMode = shadowMode != null && shadowMode;
+  }
+
+  /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
+  public static ProxyConfig defaults() {
+    return new ProxyConfig(null, null, null, null, null, null, null, null);
+  }
+
+  public static ProxyConfig load(Path file) throws IOException {
+    ObjectMapper yaml =
+        new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    ProxyConfig config = yaml.readValue(Files.readAllBytes(file), ProxyConfig.class);
+    if (config == null) {
+      return defaults();
+    }
+    List<String> problems = config.problems();
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(file, problems);
+    }
+    return config;
+  }
+
+  public String listenHost() {
+    int colon = listen.lastIndexOf(':');
+    return colon < 0 ? listen : listen.substring(0, colon);
+  }
+
+  public int listenPort() {
+    int colon = listen.lastIndexOf(':');
+    return colon < 0 ? 0 : Integer.parseInt(listen.substring(colon + 1));
+  }
+
+  /** Every rule this configuration breaks, each naming the field; empty when valid. */
+  public List<String> problems() {
+    List<String> problems = new ArrayList<>();
+    int colon = listen.lastIndexOf(':');
+    if (colon < 0 || !listen.substring(colon + 1).matches("\\d{1,5}")
+        || Integer.parseInt(listen.substring(colon + 1)) > 65535) {
+      problems.add("listen must be host:port with a port from 0 to 65535, got '" + listen + "'");
+    }
+    if (!ACCOUNT.matcher(accountId).matches()) {
+      problems.add("accountId must be 12 digits, got '" + accountId + "'");
+    }
+    if (!REGION.matcher(region).matches()) {
+      problems.add("region must be lower-case letters, digits and '-', got '" + region + "'");
+    }
+    if (backend != null) {
+      backend.problems("backend", problems);
+    }
+    Set<String> keyIds = new HashSet<>();
+    Set<String> userNames = new HashSet<>();
+    for (int i = 0; i < users.size(); i++) {
+      UserConfig user = users.get(i);
+      String where = "users[" + i + "]";
+      if (user == null) {
+        problems.add(where + " is empty");
+        continue;
+      }
+      user.problems(where, problems);
+      if (user.name() != null && !userNames.add(user.name())) {
+        problems.add(where + ".name '" + user.name() + "' is used by another user");
+      }
+      for (UserConfig.AccessKey key : user.accessKeys()) {
+        if (key != null && key.id() != null && !keyIds.add(key.id())) {
+          problems.add(where + ": access key id " + key.id() + " is used twice");
+        }
+      }
+    }
+    Set<String> roleNames = new HashSet<>();
+    for (int i = 0; i < roles.size(); i++) {
+      RoleConfig role = roles.get(i);
+      String where = "roles[" + i + "]";
+      if (role == null) {
+        problems.add(where + " is empty");
+        continue;
+      }
+      role.problems(where, problems);
+      if (role.name() != null && !roleNames.add(role.name())) {
+        problems.add(where + ".name '" + role.name() + "' is used by another role");
+      }
+    }
+    return problems;
+  }
+
+  /** Serialises a policy given in YAML either as a mapping or as a JSON string. */
+  static String policyText(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    return node.isTextual() ? node.textValue() : node.toString();
+  }
+
+  /** Inline policies by name, as JSON text. */
+  static Map<String, String> policyTexts(Map<String, JsonNode> nodes) {
+    Map<String, String> texts = new LinkedHashMap<>();
+    if (nodes != null) {
+      nodes.forEach((name, node) -> texts.put(name, policyText(node)));
+    }
+    return texts;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.tokengate.proxy.pipeline;
+
+import dev.tokengate.proxy.s3.S3Error;
+import dev.tokengate.proxy.s3.S3ErrorBody;
+import dev.tokengate.proxy.s3.S3Exception;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline's tail: writes every S3 error response (XML {@code <Error>} with the request id; a
+ * HEAD gets the status alone), and turns any exception that escaped a handler into a 500 {@code
+ * InternalError}, logged once with its stack trace and never shown to the client.
+ *
+ * <pre>… → BackendForwarder → <b>ErrorResponder</b></pre>
+ */
+public final class ErrorResponder extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+  private static final String HOST_ID = "tokengate";
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof FailedRequest failed) {
+      respond(ctx, failed);
+      return;
+    }
+    ReferenceCountUtil.release(msg);
+    throw new IllegalStateException("ErrorResponder is the tail: no handler consumed a " + msg.getClass().getName());
+  }
+
+  static void respond(ChannelHandlerContext ctx, FailedRequest failed) {
+    S3Exception e = failed.error();
+    LOG.debug("request {} failed: {} {}", failed.requestId(), e.error().code(), e.getMessage());
+    boolean head = failed.head() != null && HttpMethod.HEAD.equals(failed.head().method());
+    byte[] body =
+        head ? new byte[0] : S3ErrorBody.render(e, resource(failed), failed.requestId(), HOST_ID);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(e.error().status()), Unpooled.wrappedBuffer(body));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/xml");
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    response.headers().set("x-amz-request-id", failed.requestId());
+    if (failed.closeConnection()) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.writeAndFlush(response);
+    }
+  }
+
+  private static String resource(FailedRequest failed) {
+    if (failed.head() == null) {
+      return null;
+    }
+    String uri = failed.head().uri();
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    try {
+      return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException badEscape) {
+      return path;
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.error("unexpected failure on {}; answering 500 InternalError", ctx.channel(), cause);
+    if (ctx.channel().isActive()) {
+      respond(
+          ctx,
+          new FailedRequest(null, RequestIds.next(), new S3Exception(S3Error.INTERNAL_ERROR), true));
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tokengate.proxy.s3;
+
+/**
+ * Every S3 wire error the proxy itself answers, with its code written literally (grep it against
+ * AWS's error table), HTTP status and default message.
+ */
+public enum S3Error {
+  ACCESS_DENIED("AccessDenied", 403, "Access Denied"),
+  AUTHORIZATION_HEADER_MALFORMED(
+      "AuthorizationHeaderMalformed", 400, "The authorization header that you provided is not valid."),
+  AUTHORIZATION_QUERY_PARAMETERS_ERROR(
+      "AuthorizationQueryParametersError", 400, "Error parsing the X-Amz-Credential parameter."),
+  BAD_DIGEST(
+      "BadDigest", 400, "The Content-MD5 or checksum value that you specified did not match what the server received."),
+  EXPIRED_TOKEN("ExpiredToken", 400, "The provided token has expired."),
+  INCOMPLETE_BODY(
+      "IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header."),
+  INTERNAL_ERROR("InternalError", 500, "We encountered an internal error. Please try again."),
+  INVALID_ACCESS_KEY_ID(
+      "InvalidAccessKeyId", 403, "The AWS access key ID that you provided does not exist in our records."),
+  INVALID_ARGUMENT("InvalidArgument", 400, "Invalid Argument"),
+  INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
+  INVALID_TOKEN("InvalidToken", 400, "The provided token is malformed or otherwise not valid."),
+  MALFORMED_POLICY("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'"),
+  METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
+  MISSING_SECURITY_HEADER("MissingSecurityHeader", 400, "Your request is missing a required header."),
+  NO_SUCH_BUCKET_POLICY("NoSuchBucketPolicy", 404, "The bucket policy does not exist"),
+  NOT_IMPLEMENTED(
+      "NotImplemented", 501, "A header you provided implies functionality that is not implemented."),
+  REQUEST_TIME_TOO_SKEWED(
+      "RequestTimeTooSkewed", 403, "The difference between the request time and the server's time is too large."),
+  SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "Please reduce your request rate."),
+  SIGNATURE_DOES_NOT_MATCH(
+      "SignatureDoesNotMatch",
+      403,
+      "The request signature we calculated does not match the signature you provided. Check your key and signing method."),
+  X_AMZ_CONTENT_SHA256_MISMATCH(
+      "XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed.");
+
+  private final String code;
+  private final int status;
+  private final String defaultMessage;
+
+  S3Error(String code, int status, String defaultMessage) {
+    this.code = code;
+    this.status = status;
+    this.defaultMessage = defaultMessage;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String defaultMessage() {
+    return defaultMessage;
+  }
+}
