@@ -1,0 +1,75 @@
+package dev.tokengate.proxy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a real command-line client (aws v1/v2, s3cmd, rclone, python3 boto3) with a clean, isolated
+ * environment and a time bound, and keeps a transcript of everything it ran and printed.
+ */
+final class CliRunner {
+
+  record Result(int exitCode, String stdout, String stderr) {
+    String all() {
+      return stdout + stderr;
+    }
+  }
+
+  private final Map<String, String> env;
+  private final StringBuilder transcript = new StringBuilder();
+
+  CliRunner(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** Finds the AWS CLI v1 that pyenv puts first on PATH (not Debian's v2 at /usr/bin/aws). */
+  static Path awsV1() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path candidate = Path.of(dir, "aws");
+      if (!candidate.startsWith("/usr/bin") && Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    Path pyenv = Path.of(System.getProperty("user.home"), ".pyenv", "shims", "aws");
+    return Files.isExecutable(pyenv) ? pyenv : null;
+  }
+
+  Result run(Path workDir, String... command) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+    Map<String, String> e = pb.environment();
+    e.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("RCLONE_"));
+    e.putAll(env);
+    Path out = Files.createTempFile(workDir, "out", ".txt");
+    Path err = Files.createTempFile(workDir, "err", ".txt");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("command timed out after 180 s: " + String.join(" ", command));
+    }
+    Result r =
+        new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    Files.delete(out);
+    Files.delete(err);
+    List<String> shown = new ArrayList<>(List.of(command));
+    transcript.append("$ ").append(String.join(" ", shown)).append('\n');
+    if (!r.stdout().isEmpty()) {
+      transcript.append(r.stdout());
+    }
+    if (!r.stderr().isEmpty()) {
+      transcript.append(r.stderr());
+    }
+    transcript.append("[exit ").append(r.exitCode()).append("]\n");
+    return r;
+  }
+
+  String transcript() {
+    return transcript.toString();
+  }
+}
