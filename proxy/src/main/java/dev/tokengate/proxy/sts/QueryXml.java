@@ -1,0 +1,107 @@
+package dev.tokengate.proxy.sts;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/**
+ * Writes query-protocol XML documents (STS, IAM): {@code <XResponse xmlns=…><XResult>…</XResult>
+ * <ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></XResponse>} and {@code
+ * <ErrorResponse>}. A result is an ordered map: a String value is a text element, a Map a nested
+ * element, a List of Maps repeated {@code <member>} elements; null values are left out.
+ */
+public final class QueryXml {
+  private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
+
+  private QueryXml() {}
+
+  public static byte[] response(String namespace, String action, Map<String, ?> result, String requestId) {
+    return write(
+        w -> {
+          w.writeStartElement(action + "Response");
+          w.writeDefaultNamespace(namespace);
+          w.writeStartElement(action + "Result");
+          children(w, result);
+          w.writeEndElement();
+          w.writeStartElement("ResponseMetadata");
+          text(w, "RequestId", requestId);
+          w.writeEndElement();
+          w.writeEndElement();
+        });
+  }
+
+  public static byte[] error(String namespace, StsError error, String message, String requestId) {
+    return write(
+        w -> {
+          w.writeStartElement("ErrorResponse");
+          w.writeDefaultNamespace(namespace);
+          w.writeStartElement("Error");
+          text(w, "Type", error.type());
+          text(w, "Code", error.code());
+          text(w, "Message", message);
+          w.writeEndElement();
+          text(w, "RequestId", requestId);
+          w.writeEndElement();
+        });
+  }
+
+  private interface Body {
+    void write(XMLStreamWriter w) throws XMLStreamException;
+  }
+
+  private static byte[] write(Body body) {
+    StringWriter out = new StringWriter();
+    try {
+      XMLStreamWriter w = FACTORY.createXMLStreamWriter(out);
+      w.writeStartDocument("UTF-8", "1.0");
+      body.write(w);
+      w.writeEndDocument();
+      w.close();
+    } catch (XMLStreamException e) {
+      throw new IllegalStateException("writing XML to a StringWriter cannot fail", e);
+    }
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void children(XMLStreamWriter w, Map<String, ?> map) throws XMLStreamException {
+    for (Map.Entry<String, ?> e : map.entrySet()) {
+      Object value = e.getValue();
+      if (value == null) {
+        continue;
+      }
+      if (value instanceof Map<?, ?> nested) {
+        w.writeStartElement(e.getKey());
+        @SuppressWarnings("unchecked")
+        Map<String, ?> typed = (Map<String, ?>) nested;
+        children(w, typed);
+        w.writeEndElement();
+      } else if (value instanceof List<?> list) {
+        w.writeStartElement(e.getKey());
+        for (Object item : list) {
+          w.writeStartElement("member");
+          if (item instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> typed = (Map<String, ?>) m;
+            children(w, typed);
+          } else {
+            w.writeCharacters(String.valueOf(item));
+          }
+          w.writeEndElement();
+        }
+        w.writeEndElement();
+      } else {
+        text(w, e.getKey(), String.valueOf(value));
+      }
+    }
+  }
+
+  private static void text(XMLStreamWriter w, String name, String value) throws XMLStreamException {
+    w.writeStartElement(name);
+    w.writeCharacters(value);
+    w.writeEndElement();
+  }
+}

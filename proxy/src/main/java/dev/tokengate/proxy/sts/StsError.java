@@ -1,0 +1,43 @@
+package dev.tokengate.proxy.sts;
+
+/** Every STS/IAM query-protocol error the proxy answers, with its code written literally. */
+public enum StsError {
+  ACCESS_DENIED("AccessDenied", 403),
+  EXPIRED_TOKEN("ExpiredToken", 403),
+  INCOMPLETE_SIGNATURE("IncompleteSignature", 400),
+  INTERNAL_FAILURE("InternalFailure", 500),
+  INVALID_ACTION("InvalidAction", 400),
+  INVALID_AUTHORIZATION_MESSAGE("InvalidAuthorizationMessageException", 400),
+  INVALID_CLIENT_TOKEN_ID("InvalidClientTokenId", 403),
+  INVALID_IDENTITY_TOKEN("InvalidIdentityToken", 400),
+  INVALID_PARAMETER_VALUE("InvalidParameterValue", 400),
+  MALFORMED_POLICY_DOCUMENT("MalformedPolicyDocument", 400),
+  MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationToken", 403),
+  MISSING_PARAMETER("MissingParameter", 400),
+  NOT_IMPLEMENTED("NotImplemented", 501),
+  PACKED_POLICY_TOO_LARGE("PackedPolicyTooLarge", 400),
+  SERVICE_UNAVAILABLE("ServiceUnavailable", 503),
+  SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", 403),
+  VALIDATION_ERROR("ValidationError", 400);
+
+  private final String code;
+  private final int status;
+
+  StsError(String code, int status) {
+    this.code = code;
+    this.status = status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** Query-protocol errors name who is at fault: the caller, unless the server failed. */
+  public String type() {
+    return status >= 500 ? "Receiver" : "Sender";
+  }
+}
