@@ -10,7 +10,13 @@ import io.netty.handler.codec.http.HttpRequest;
  * {@link RequestAuthenticator} in place of the raw {@link HttpRequest}; the body follows as plain
  * {@code HttpContent} messages.
  *
+ * @param caller null for an unsigned STS call (AssumeRoleWithWebIdentity/SAML)
  * @param verified the signature facts the body stage needs (null for SigV2)
  */
 public record AuthenticatedRequest(
-    HttpRequest head, String requestId, Caller caller, PayloadMode payloadMode, VerifiedRequest verified) {}
+    HttpRequest head,
+    String requestId,
+    Service service,
+    Caller caller,
+    PayloadMode payloadMode,
+    VerifiedRequest verified) {}

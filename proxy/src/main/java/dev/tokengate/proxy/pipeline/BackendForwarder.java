@@ -205,7 +205,7 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
   private void fail(S3Exception error) {
     AuthenticatedRequest r = request;
     abort();
-    ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), error, false));
+    ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), Service.S3, error, false));
     ctx.channel().config().setAutoRead(true);
   }
 

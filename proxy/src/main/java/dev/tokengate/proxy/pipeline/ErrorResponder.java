@@ -3,6 +3,7 @@ package dev.tokengate.proxy.pipeline;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3ErrorBody;
 import dev.tokengate.proxy.s3.S3Exception;
+import dev.tokengate.proxy.sts.StsErrorMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,6 +45,10 @@ public final class ErrorResponder extends ChannelInboundHandlerAdapter {
   static void respond(ChannelHandlerContext ctx, FailedRequest failed) {
     S3Exception e = failed.error();
     LOG.debug("request {} failed: {} {}", failed.requestId(), e.error().code(), e.getMessage());
+    if (failed.service() == Service.STS) {
+      StsResponder.error(ctx, failed.requestId(), StsErrorMapper.fromS3(e), failed.closeConnection());
+      return;
+    }
     boolean head = failed.head() != null && HttpMethod.HEAD.equals(failed.head().method());
     byte[] body =
         head ? new byte[0] : S3ErrorBody.render(e, resource(failed), failed.requestId(), HOST_ID);
@@ -81,7 +86,7 @@ public final class ErrorResponder extends ChannelInboundHandlerAdapter {
     if (ctx.channel().isActive()) {
       respond(
           ctx,
-          new FailedRequest(null, RequestIds.next(), new S3Exception(S3Error.INTERNAL_ERROR), true));
+          new FailedRequest(null, RequestIds.next(), Service.S3, new S3Exception(S3Error.INTERNAL_ERROR), true));
     }
   }
 }

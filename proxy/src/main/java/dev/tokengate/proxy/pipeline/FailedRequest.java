@@ -8,7 +8,9 @@ import io.netty.handler.codec.http.HttpRequest;
  * place that writes error responses. Handlers in between let it pass (a forwarder aborts its
  * backend exchange first).
  *
+ * @param service decides the error document: S3 {@code <Error>} or STS {@code <ErrorResponse>}
  * @param closeConnection the rest of the request body will not be read (e.g. an {@code Expect:
  *     100-continue} request refused before its body), so the connection cannot be reused
  */
-public record FailedRequest(HttpRequest head, String requestId, S3Exception error, boolean closeConnection) {}
+public record FailedRequest(
+    HttpRequest head, String requestId, Service service, S3Exception error, boolean closeConnection) {}

@@ -73,7 +73,7 @@ public final class PayloadVerifier extends ChannelInboundHandlerAdapter {
               S3Error.X_AMZ_CONTENT_SHA256_MISMATCH,
               S3Error.X_AMZ_CONTENT_SHA256_MISMATCH.defaultMessage(),
               java.util.Map.of("ClientComputedContentSHA256", expected, "S3ComputedContentSHA256", computed));
-      ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), e, false));
+      ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), Service.S3, e, false));
       return;
     }
     if (held != null) {

@@ -19,7 +19,11 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,46 +32,55 @@ import java.util.Set;
  * Authenticates each request from its head, exactly as received (raw request-target, header values
  * in arrival order): parses the scheme, resolves the access key, verifies time, token and
  * signature. Emits an {@link AuthenticatedRequest} followed by the body, or a {@link FailedRequest}
- * and then drops the body.
+ * and then drops the body. STS calls arrive whole ({@link StsHttpRequest}) and are signed over
+ * their form body's hash.
  *
- * <pre>HttpServerCodec → HttpServerKeepAliveHandler → <b>RequestAuthenticator</b> → …</pre>
+ * <pre>StsRequestAggregator → <b>RequestAuthenticator</b> → StsHandler → …</pre>
  */
 public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
 
   private final CredentialResolver credentials;
   private final SignatureVerifier verifier;
   private final Set<String> regions;
+  private final MessageDigest sha256;
   private boolean discarding;
 
-  /** @param regions the signing regions accepted; others get AuthorizationHeaderMalformed */
+  /** @param regions the S3 signing regions accepted, preferred first; others get AuthorizationHeaderMalformed */
   public RequestAuthenticator(CredentialResolver credentials, SignatureVerifier verifier, Set<String> regions) {
     this.credentials = credentials;
     this.verifier = verifier;
     this.regions = regions;
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK must provide SHA-256", e);
+    }
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest head) {
+    if (msg instanceof StsHttpRequest sts) {
+      String requestId = RequestIds.next();
+      try {
+        ctx.fireChannelRead(authenticate(sts, requestId, Service.STS));
+      } catch (S3Exception e) {
+        sts.release();
+        ctx.fireChannelRead(new FailedRequest(sts, requestId, Service.STS, e, false));
+      }
+    } else if (msg instanceof HttpRequest head) {
       discarding = false;
       String requestId = RequestIds.next();
       AuthenticatedRequest authenticated;
       try {
-        authenticated = authenticate(head, requestId);
+        authenticated = authenticate(head, requestId, Service.S3);
       } catch (S3Exception e) {
-        boolean bodyFollows = !(head instanceof LastHttpContent) && hasBody(head);
-        discarding = !(head instanceof LastHttpContent);
         // A client waiting for 100-continue never sends the body we would have to skip.
-        boolean close = bodyFollows && HttpUtil.is100ContinueExpected(head);
-        ctx.fireChannelRead(new FailedRequest(head, requestId, e, close));
+        boolean close = hasBody(head) && HttpUtil.is100ContinueExpected(head);
+        discarding = true;
+        ctx.fireChannelRead(new FailedRequest(head, requestId, Service.S3, e, close));
         return;
       }
       ctx.fireChannelRead(authenticated);
-      if (head instanceof HttpContent content) {
-        // A full request: the body goes on after the enriched head.
-        ctx.fireChannelRead(content.retain());
-        ((HttpContent) head).release();
-      }
     } else if (msg instanceof HttpContent content && discarding) {
       if (content instanceof LastHttpContent) {
         discarding = false;
@@ -82,27 +95,60 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
     return HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
   }
 
-  private AuthenticatedRequest authenticate(HttpRequest head, String requestId) throws S3Exception {
+  private AuthenticatedRequest authenticate(HttpRequest head, String requestId, Service service) throws S3Exception {
     SignedRequest signed = toSignedRequest(head);
     try {
       ParsedAuthorization parsed = AuthorizationParser.parse(signed);
       if (parsed == null) {
+        if (service == Service.STS) {
+          // Unsigned STS calls exist (AssumeRoleWithWebIdentity/SAML); the STS handler decides.
+          return new AuthenticatedRequest(head, requestId, service, null, null, null);
+        }
         throw new S3Exception(S3Error.ACCESS_DENIED, "Anonymous access is not allowed.");
       }
       if (parsed instanceof SigV2Authorization) {
         throw new S3Exception(S3Error.INVALID_REQUEST, "Please use AWS4-HMAC-SHA256.");
       }
       SigV4Authorization v4 = (SigV4Authorization) parsed;
-      checkScope(v4);
+      if (service == Service.STS) {
+        checkStsScope(v4);
+        v4 = withBodyHash(v4, (StsHttpRequest) head);
+      } else {
+        checkS3Scope(v4);
+      }
       ResolvedCredential resolved = credentials.resolve(v4);
       VerifiedRequest verified = verifier.verify(signed, v4, resolved.secretAccessKey());
-      return new AuthenticatedRequest(head, requestId, resolved.caller(), verified.payloadMode(), verified);
+      return new AuthenticatedRequest(head, requestId, service, resolved.caller(), verified.payloadMode(), verified);
     } catch (AuthenticationException e) {
       throw AuthFailureMapper.toS3(e);
     }
   }
 
-  private void checkScope(SigV4Authorization v4) throws S3Exception {
+  /** STS clients sign the form body's hash without sending it; the payload line is that hash. */
+  private SigV4Authorization withBodyHash(SigV4Authorization v4, StsHttpRequest request) {
+    if (v4.payloadHash() != null && v4.payloadHash().length() == 64) {
+      return v4;
+    }
+    sha256.reset();
+    for (ByteBuffer b : request.content().nioBuffers()) {
+      sha256.update(b);
+    }
+    String hash = HexFormat.of().formatHex(sha256.digest());
+    return new SigV4Authorization(
+        v4.style(), v4.credential(), v4.signedHeaders(), v4.signature(), v4.amzDate(), v4.requestTime(),
+        v4.expiresSeconds(), hash, v4.securityToken());
+  }
+
+  private static void checkStsScope(SigV4Authorization v4) throws S3Exception {
+    String service = v4.credential().scope().service();
+    if (!service.equals("sts")) {
+      throw new S3Exception(
+          S3Error.AUTHORIZATION_HEADER_MALFORMED,
+          "Credential should be scoped to correct service: 'sts'.");
+    }
+  }
+
+  private void checkS3Scope(SigV4Authorization v4) throws S3Exception {
     String service = v4.credential().scope().service();
     if (!service.equals("s3")) {
       throw new S3Exception(

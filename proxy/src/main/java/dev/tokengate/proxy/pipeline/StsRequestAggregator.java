@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -89,9 +88,7 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
       return;
     }
     if (content instanceof LastHttpContent) {
-      DefaultFullHttpRequest full =
-          new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), body, head.headers(),
-              ((LastHttpContent) content).trailingHeaders());
+      StsHttpRequest full = new StsHttpRequest(head, body, ((LastHttpContent) content).trailingHeaders());
       head = null;
       body = null;
       ctx.fireChannelRead(full);

@@ -1,0 +1,39 @@
+package dev.tokengate.proxy.sts;
+
+import dev.tokengate.proxy.s3.S3Error;
+import dev.tokengate.proxy.s3.S3Exception;
+
+/**
+ * Answers an authentication failure of an STS call the way STS does (its codes differ from S3's:
+ * an unknown key is {@code InvalidClientTokenId}, a malformed header {@code IncompleteSignature}),
+ * in one exhaustive switch.
+ */
+public final class StsErrorMapper {
+  private StsErrorMapper() {}
+
+  public static StsException fromS3(S3Exception e) {
+    return switch (e.error()) {
+      case INVALID_ACCESS_KEY_ID -> new StsException(
+          StsError.INVALID_CLIENT_TOKEN_ID, "The security token included in the request is invalid.");
+      case INVALID_TOKEN -> new StsException(
+          StsError.INVALID_CLIENT_TOKEN_ID, "The security token included in the request is invalid.");
+      case EXPIRED_TOKEN -> new StsException(
+          StsError.EXPIRED_TOKEN, "The security token included in the request is expired");
+      case SIGNATURE_DOES_NOT_MATCH -> new StsException(
+          StsError.SIGNATURE_DOES_NOT_MATCH,
+          "The request signature we calculated does not match the signature you provided. "
+              + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+      case REQUEST_TIME_TOO_SKEWED -> new StsException(
+          StsError.SIGNATURE_DOES_NOT_MATCH, "Signature expired: " + e.getMessage());
+      case AUTHORIZATION_HEADER_MALFORMED, AUTHORIZATION_QUERY_PARAMETERS_ERROR, MISSING_SECURITY_HEADER ->
+          new StsException(StsError.INCOMPLETE_SIGNATURE, e.getMessage());
+      case ACCESS_DENIED -> new StsException(StsError.ACCESS_DENIED, e.getMessage());
+      case INVALID_ARGUMENT, INVALID_REQUEST, MALFORMED_POLICY, BAD_DIGEST, INCOMPLETE_BODY,
+          X_AMZ_CONTENT_SHA256_MISMATCH -> new StsException(StsError.INVALID_PARAMETER_VALUE, e.getMessage());
+      case METHOD_NOT_ALLOWED, NOT_IMPLEMENTED, NO_SUCH_BUCKET_POLICY -> new StsException(
+          StsError.INVALID_ACTION, e.getMessage());
+      case SERVICE_UNAVAILABLE -> new StsException(StsError.SERVICE_UNAVAILABLE, e.getMessage());
+      case INTERNAL_ERROR -> new StsException(StsError.INTERNAL_FAILURE, e.getMessage());
+    };
+  }
+}
