@@ -1,0 +1,125 @@
+package dev.tokengate.policy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The Principal (or NotPrincipal) of a resource-policy statement, telling how a caller is named:
+ * by its own ARN, through its role, through its account, or by {@code *}.
+ */
+final class PrincipalMatcher {
+  /** How a statement's principal names the caller; the order is the strength of the match. */
+  enum Match {
+    NONE,
+    /** Names the caller's account only: delegates to the account's identity policies. */
+    ACCOUNT,
+    /** {@code *} / {@code {"AWS": "*"}}. */
+    WILDCARD,
+    /** Names the role of a role session: still cut by session policy and boundary. */
+    ROLE,
+    /** Names the caller's own ARN (user, role session, federated user, root). */
+    DIRECT
+  }
+
+  private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+  private static final Pattern IAM_ARN =
+      Pattern.compile("arn:[a-z-]+:(iam::\\d{12}:(root|user/.+|role/.+)"
+          + "|sts::\\d{12}:(assumed-role/[^/]+/.+|federated-user/.+))");
+
+  private final String source;
+  private final boolean wildcard;
+  private final Set<String> arns = new HashSet<>();
+  private final Set<String> roles = new HashSet<>(); // "account:roleName"
+  private final Set<String> accounts = new HashSet<>();
+  private final List<String> others = new ArrayList<>();
+
+  /** Parses the element value; {@code entries} maps AWS/Service/Federated/CanonicalUser to values. */
+  PrincipalMatcher(String source, boolean wildcard, Map<String, List<String>> entries) {
+    this.source = source;
+    boolean any = wildcard;
+    for (Map.Entry<String, List<String>> e : entries.entrySet()) {
+      String kind = e.getKey();
+      if (!kind.equals("AWS")) {
+        if (!kind.equals("Service") && !kind.equals("Federated") && !kind.equals("CanonicalUser")) {
+          throw new MalformedPolicyException("Invalid principal in policy: \"" + kind + "\"");
+        }
+        // Service and federated-provider principals never make S3 calls through this proxy.
+        e.getValue().forEach(v -> others.add(kind + ":" + v));
+        continue;
+      }
+      for (String v : e.getValue()) {
+        if (v.equals("*")) {
+          any = true;
+        } else if (ACCOUNT_ID.matcher(v).matches()) {
+          accounts.add(v);
+        } else if (IAM_ARN.matcher(v).matches()) {
+          addArn(v);
+        } else {
+          throw new MalformedPolicyException("Invalid principal in policy: \"AWS\":\"" + v + "\"");
+        }
+      }
+    }
+    this.wildcard = any;
+  }
+
+  private void addArn(String arn) {
+    String[] parts = arn.split(":", 6);
+    String account = parts[4];
+    String resource = parts[5];
+    if (resource.equals("root")) {
+      accounts.add(account);
+    } else if (parts[2].equals("iam") && resource.startsWith("role/")) {
+      // Session ARNs carry the role name without its path.
+      roles.add(account + ":" + resource.substring(resource.lastIndexOf('/') + 1));
+    } else if (parts[2].equals("iam") && resource.startsWith("user/")) {
+      // Normalise the partition and drop the path so a user ARN with a path still matches.
+      arns.add("user:" + account + ":" + resource.substring(resource.lastIndexOf('/') + 1));
+    } else {
+      arns.add(parts[2] + ":" + account + ":" + resource);
+    }
+  }
+
+  /** How this element names {@code principal}. */
+  Match match(Principal principal) {
+    Match best = Match.NONE;
+    String account = principal.accountId();
+    switch (principal.type()) {
+      case USER -> {
+        if (arns.contains("user:" + account + ":" + principal.username())) {
+          return Match.DIRECT;
+        }
+      }
+      case ASSUMED_ROLE, FEDERATED_USER -> {
+        String[] parts = principal.arn().split(":", 6);
+        if (parts.length == 6 && arns.contains("sts:" + account + ":" + parts[5])) {
+          return Match.DIRECT;
+        }
+        if (principal.roleName() != null && roles.contains(account + ":" + principal.roleName())) {
+          best = Match.ROLE;
+        }
+      }
+      case ACCOUNT -> {
+        if (accounts.contains(account)) {
+          return Match.DIRECT;
+        }
+      }
+      default -> { }
+    }
+    if (best == Match.NONE && wildcard) {
+      best = Match.WILDCARD;
+    }
+    if (best == Match.NONE && accounts.contains(account) && principal.type() != PrincipalType.ANONYMOUS) {
+      best = Match.ACCOUNT;
+    }
+    return best;
+  }
+
+  @Override
+  public String toString() {
+    return source;
+  }
+}

@@ -1,0 +1,21 @@
+package dev.tokengate.policy;
+
+/** Who is calling, with the value AWS puts in {@code aws:PrincipalType}. */
+public enum PrincipalType {
+  ACCOUNT("Account"),
+  USER("User"),
+  ASSUMED_ROLE("AssumedRole"),
+  FEDERATED_USER("FederatedUser"),
+  ANONYMOUS("Anonymous");
+
+  private final String awsName;
+
+  PrincipalType(String awsName) {
+    this.awsName = awsName;
+  }
+
+  /** The {@code aws:PrincipalType} value. */
+  public String awsName() {
+    return awsName;
+  }
+}
