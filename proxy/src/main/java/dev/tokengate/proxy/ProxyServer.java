@@ -8,7 +8,11 @@ import dev.tokengate.proxy.config.ProxyConfig;
 import dev.tokengate.proxy.identity.BootstrapAdmin;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.authz.PermissionResolver;
+import dev.tokengate.proxy.authz.PolicyStore;
+import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
+import dev.tokengate.proxy.pipeline.ProxyServices;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SignatureVerifier;
 import dev.tokengate.sigv4.SigningKeyCache;
@@ -48,6 +52,8 @@ public final class ProxyServer implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     this.admin = BootstrapAdmin.loadOrCreate(dataDir, random);
     this.identities = new IdentityStore(config, admin);
+    // Policies are checked before anything starts, so a bad one fails fast with its message.
+    PolicyStore policies = new PolicyStore(identities.users(), identities.roles());
     EmbeddedBackend started = null;
     try {
       if (config.backend() == null) {
@@ -65,11 +71,15 @@ public final class ProxyServer implements AutoCloseable {
           new BackendPool(new InetSocketAddress(backend.uri().getHost(), portOf(backend)), 3000);
       ProxyInitializer initializer =
           new ProxyInitializer(
-              new CredentialResolver(identities),
-              new SignatureVerifier(clock, keys),
-              java.util.Collections.unmodifiableSet(regions),
-              pool,
-              new BackendRequestFactory(backend, new RequestSigner(keys), clock));
+              new ProxyServices(
+                  new CredentialResolver(identities),
+                  new SignatureVerifier(clock, keys),
+                  java.util.Collections.unmodifiableSet(regions),
+                  new PermissionResolver(policies),
+                  new RequestContextFactory(clock),
+                  config.shadowMode(),
+                  pool,
+                  new BackendRequestFactory(backend, new RequestSigner(keys), clock)));
       this.listener =
           new ServerBootstrap()
               .group(bosses, workers)

@@ -1,19 +1,23 @@
 package dev.tokengate.proxy.identity;
 
+import dev.tokengate.policy.Principal;
+
 /**
- * Who signed a request: the principal ARN and ids policies see, and where its permissions come
- * from (a user, or a role through a session).
+ * Who signed a request: the principal policies see, and where its permissions come from.
  *
- * @param userName aws:username; null for role sessions and federated users
  * @param user the IAM user whose policies apply (long-term keys, GetSessionToken,
- *     GetFederationToken), else null
+ *     GetFederationToken sessions), else null
  * @param role the assumed role, else null
+ * @param session the facts sealed in the session token, or null for long-term keys
  */
-public record Caller(
-    PrincipalType type, String arn, String userId, String userName, String accountId, User user, Role role) {
+public record Caller(Principal principal, User user, Role role, Session session) {
 
   /** The caller of a request signed with a long-term {@code AKIA…} key. */
   public static Caller of(User user, String accountId) {
-    return new Caller(PrincipalType.USER, user.arn(), user.userId(), user.name(), accountId, user, null);
+    return new Caller(Principal.user(accountId, user.name(), user.userId()), user, null, null);
+  }
+
+  public String arn() {
+    return principal.arn();
   }
 }

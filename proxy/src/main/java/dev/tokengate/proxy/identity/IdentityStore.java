@@ -79,6 +79,14 @@ public final class IdentityStore {
     return accountId;
   }
 
+  public java.util.Collection<User> users() {
+    return java.util.Collections.unmodifiableCollection(users.values());
+  }
+
+  public java.util.Collection<Role> roles() {
+    return java.util.Collections.unmodifiableCollection(roles.values());
+  }
+
   public Optional<LongTermKey> findAccessKey(String accessKeyId) {
     return Optional.ofNullable(keys.get(accessKeyId));
   }

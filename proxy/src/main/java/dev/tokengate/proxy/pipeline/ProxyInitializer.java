@@ -1,14 +1,9 @@
 package dev.tokengate.proxy.pipeline;
 
-import dev.tokengate.proxy.backend.BackendPool;
-import dev.tokengate.proxy.backend.BackendRequestFactory;
-import dev.tokengate.proxy.identity.CredentialResolver;
-import dev.tokengate.sigv4.SignatureVerifier;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import java.util.Set;
 
 /**
  * The proxy's architecture in one method: every handler a request passes, in order.
@@ -16,8 +11,11 @@ import java.util.Set;
  * <ol>
  *   <li>{@code HttpServerCodec}: HTTP/1.1 framing; bodies stream as chunks of at most 64 KiB.
  *   <li>{@code HttpServerKeepAliveHandler}: connection reuse and {@code Connection: close}.
+ *   <li>{@link StsRequestAggregator}: STS calls are buffered whole (their signature covers the
+ *       form body); S3 requests keep streaming.
  *   <li>{@link RequestAuthenticator}: scheme, access key, time, token, signature → {@link
  *       AuthenticatedRequest} or {@link FailedRequest}.
+ *   <li>{@link RequestAuthorizer}: S3 operation → IAM actions, policy evaluation, explained denials.
  *   <li>{@link ExpectContinueResponder}: {@code 100 Continue} only for authorised requests.
  *   <li>{@link PayloadVerifier}: the body against its signed SHA-256, holding back the end.
  *   <li>{@link BackendForwarder}: re-signed request to the backend, response streamed back.
@@ -32,23 +30,10 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private static final int MAX_HEADER_SIZE = 64 * 1024;
   private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
-  private final CredentialResolver credentials;
-  private final SignatureVerifier verifier;
-  private final Set<String> regions;
-  private final BackendPool backendPool;
-  private final BackendRequestFactory backendRequests;
+  private final ProxyServices services;
 
-  public ProxyInitializer(
-      CredentialResolver credentials,
-      SignatureVerifier verifier,
-      Set<String> regions,
-      BackendPool backendPool,
-      BackendRequestFactory backendRequests) {
-    this.credentials = credentials;
-    this.verifier = verifier;
-    this.regions = regions;
-    this.backendPool = backendPool;
-    this.backendRequests = backendRequests;
+  public ProxyInitializer(ProxyServices services) {
+    this.services = services;
   }
 
   @Override
@@ -56,10 +41,12 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     ch.pipeline()
         .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
-        .addLast("authenticate", new RequestAuthenticator(credentials, verifier, regions))
+        .addLast("sts", new StsRequestAggregator())
+        .addLast("authenticate", new RequestAuthenticator(services.credentials(), services.verifier(), services.regions()))
+        .addLast("authorize", new RequestAuthorizer(services.permissions(), services.contexts(), services.shadowMode()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
-        .addLast("forward", new BackendForwarder(backendPool, backendRequests))
+        .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))
         .addLast("errors", new ErrorResponder());
   }
 }

@@ -15,10 +15,7 @@ import dev.tokengate.sigv4.SignedRequest;
 import dev.tokengate.sigv4.VerifiedRequest;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +40,7 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
   private final SignatureVerifier verifier;
   private final Set<String> regions;
   private final MessageDigest sha256;
-  private boolean discarding;
+  private final BodyDiscarder body = new BodyDiscarder();
 
   /** @param regions the S3 signing regions accepted, preferred first; others get AuthorizationHeaderMalformed */
   public RequestAuthenticator(CredentialResolver credentials, SignatureVerifier verifier, Set<String> regions) {
@@ -68,31 +65,19 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(new FailedRequest(sts, requestId, Service.STS, e, false));
       }
     } else if (msg instanceof HttpRequest head) {
-      discarding = false;
       String requestId = RequestIds.next();
       AuthenticatedRequest authenticated;
       try {
         authenticated = authenticate(head, requestId, Service.S3);
       } catch (S3Exception e) {
-        // A client waiting for 100-continue never sends the body we would have to skip.
-        boolean close = hasBody(head) && HttpUtil.is100ContinueExpected(head);
-        discarding = true;
+        boolean close = body.start(head);
         ctx.fireChannelRead(new FailedRequest(head, requestId, Service.S3, e, close));
         return;
       }
       ctx.fireChannelRead(authenticated);
-    } else if (msg instanceof HttpContent content && discarding) {
-      if (content instanceof LastHttpContent) {
-        discarding = false;
-      }
-      content.release();
-    } else {
+    } else if (!body.discard(msg)) {
       ctx.fireChannelRead(msg);
     }
-  }
-
-  private static boolean hasBody(HttpRequest head) {
-    return HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
   }
 
   private AuthenticatedRequest authenticate(HttpRequest head, String requestId, Service service) throws S3Exception {

@@ -1,0 +1,111 @@
+package dev.tokengate.proxy.authz;
+
+import dev.tokengate.policy.MalformedPolicyException;
+import dev.tokengate.policy.ManagedPolicies;
+import dev.tokengate.policy.Policy;
+import dev.tokengate.policy.PolicyParser;
+import dev.tokengate.policy.PolicySet;
+import dev.tokengate.policy.PolicyType;
+import dev.tokengate.proxy.identity.Role;
+import dev.tokengate.proxy.identity.User;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The parsed identity policies, boundaries and trust policies of every user and role, built once
+ * at startup so that a broken policy stops the proxy with a precise message instead of denying at
+ * the first request.
+ */
+public final class PolicyStore {
+
+  private final Map<String, PolicySet> userPolicies = new HashMap<>();
+  private final Map<String, PolicySet> rolePolicies = new HashMap<>();
+  private final Map<String, Policy> trustPolicies = new HashMap<>();
+
+  /**
+   * @throws IllegalArgumentException naming the user or role and policy that does not parse, or a
+   *     managed policy ARN that is not known
+   */
+  public PolicyStore(Iterable<User> users, Iterable<Role> roles) {
+    List<String> problems = new ArrayList<>();
+    for (User u : users) {
+      String owner = "user " + u.name();
+      userPolicies.put(
+          u.name(),
+          new PolicySet(
+              identityPolicies(owner, u.inlinePolicies(), u.managedPolicyArns(), problems),
+              List.of(),
+              List.of(),
+              boundary(owner, u.permissionsBoundaryArn(), problems)));
+    }
+    for (Role r : roles) {
+      String owner = "role " + r.name();
+      rolePolicies.put(
+          r.name(),
+          new PolicySet(
+              identityPolicies(owner, r.inlinePolicies(), r.managedPolicyArns(), problems),
+              List.of(),
+              List.of(),
+              boundary(owner, r.permissionsBoundaryArn(), problems)));
+      try {
+        trustPolicies.put(r.name(), PolicyParser.parse(r.trustPolicy(), PolicyType.RESOURCE, r.name() + " trust policy"));
+      } catch (MalformedPolicyException e) {
+        problems.add(owner + ": trust policy: " + e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid policies:\n  - " + String.join("\n  - ", problems));
+    }
+  }
+
+  private static List<Policy> identityPolicies(
+      String owner, Map<String, String> inline, List<String> managed, List<String> problems) {
+    List<Policy> policies = new ArrayList<>();
+    inline.forEach(
+        (name, json) -> {
+          try {
+            policies.add(PolicyParser.parse(json, PolicyType.IDENTITY, name));
+          } catch (MalformedPolicyException e) {
+            problems.add(owner + ": policy " + name + ": " + e.getMessage());
+          }
+        });
+    for (String arn : managed) {
+      Optional<Policy> policy = ManagedPolicies.lookup(arn);
+      if (policy.isPresent()) {
+        policies.add(policy.get());
+      } else {
+        problems.add(owner + ": unknown managed policy " + arn);
+      }
+    }
+    return policies;
+  }
+
+  private static Policy boundary(String owner, String arn, List<String> problems) {
+    if (arn == null) {
+      return null;
+    }
+    Optional<Policy> boundary = ManagedPolicies.lookupAsBoundary(arn);
+    if (boundary.isEmpty()) {
+      problems.add(owner + ": unknown permissions boundary " + arn);
+    }
+    return boundary.orElse(null);
+  }
+
+  /** A user's identity policies and boundary (empty for an unknown user: nothing is allowed). */
+  public PolicySet forUser(String userName) {
+    return userPolicies.getOrDefault(userName, PolicySet.ofIdentity(List.of()));
+  }
+
+  /** A role's identity policies and boundary. */
+  public PolicySet forRole(String roleName) {
+    return rolePolicies.getOrDefault(roleName, PolicySet.ofIdentity(List.of()));
+  }
+
+  /** A role's trust policy, evaluated as a resource policy on {@code sts:AssumeRole}. */
+  public Optional<Policy> trustPolicy(String roleName) {
+    return Optional.ofNullable(trustPolicies.get(roleName));
+  }
+}

@@ -1,0 +1,4 @@
+package dev.tokengate.proxy.identity;
+
+/** Placeholder replaced once the token record lands. */
+public record Session() {}

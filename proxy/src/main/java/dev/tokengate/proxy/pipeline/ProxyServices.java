@@ -1,0 +1,25 @@
+package dev.tokengate.proxy.pipeline;
+
+import dev.tokengate.proxy.authz.PermissionResolver;
+import dev.tokengate.proxy.authz.RequestContextFactory;
+import dev.tokengate.proxy.backend.BackendPool;
+import dev.tokengate.proxy.backend.BackendRequestFactory;
+import dev.tokengate.proxy.identity.CredentialResolver;
+import dev.tokengate.sigv4.SignatureVerifier;
+import java.util.Set;
+
+/**
+ * The shared, thread-safe services the per-connection handlers use, built once by {@code
+ * ProxyServer}.
+ *
+ * @param regions S3 signing regions accepted, preferred first
+ */
+public record ProxyServices(
+    CredentialResolver credentials,
+    SignatureVerifier verifier,
+    Set<String> regions,
+    PermissionResolver permissions,
+    RequestContextFactory contexts,
+    boolean shadowMode,
+    BackendPool backendPool,
+    BackendRequestFactory backendRequests) {}
