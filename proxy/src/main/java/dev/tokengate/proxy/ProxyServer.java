@@ -8,6 +8,7 @@ import dev.tokengate.proxy.config.ProxyConfig;
 import dev.tokengate.proxy.identity.BootstrapAdmin;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.PolicyStore;
 import dev.tokengate.proxy.authz.RequestContextFactory;
@@ -76,6 +77,7 @@ public final class ProxyServer implements AutoCloseable {
                   new SignatureVerifier(clock, keys),
                   java.util.Collections.unmodifiableSet(regions),
                   new PermissionResolver(policies),
+                  new BucketPolicyStore(dataDir),
                   new RequestContextFactory(clock),
                   config.shadowMode(),
                   pool,

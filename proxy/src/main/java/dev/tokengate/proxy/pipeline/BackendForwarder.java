@@ -37,7 +37,7 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
   private final BackendRequestFactory requests;
 
   private ChannelHandlerContext ctx;
-  private AuthenticatedRequest request;
+  private AuthorizedRequest request;
   private Channel backend;
   private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
   private boolean requestBodyDone;
@@ -56,7 +56,7 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof AuthenticatedRequest r) {
+    if (msg instanceof AuthorizedRequest r) {
       start(r);
     } else if (msg instanceof HttpContent content) {
       if (request == null) {
@@ -80,7 +80,7 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
     }
   }
 
-  private void start(AuthenticatedRequest r) {
+  private void start(AuthorizedRequest r) {
     if (request != null) {
       throw new IllegalStateException("BackendForwarder handles one request at a time; pipelining is not supported");
     }
@@ -92,7 +92,7 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
     pool.acquire(ctx.channel().eventLoop()).addListener((Future<Channel> f) -> connected(r, f));
   }
 
-  private void connected(AuthenticatedRequest r, Future<Channel> f) {
+  private void connected(AuthorizedRequest r, Future<Channel> f) {
     if (request != r) {
       // The frontend went away or the exchange was aborted while connecting.
       if (f.isSuccess()) {
@@ -203,7 +203,7 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
 
   /** Ends the exchange with an error response; the backend connection is not reused. */
   private void fail(S3Exception error) {
-    AuthenticatedRequest r = request;
+    AuthorizedRequest r = request;
     abort();
     ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), Service.S3, error, false));
     ctx.channel().config().setAutoRead(true);
@@ -230,14 +230,14 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
     backend = null;
   }
 
-  private static String forwardedHash(AuthenticatedRequest r) {
+  private static String forwardedHash(AuthorizedRequest r) {
     if (r.payloadMode() == PayloadMode.SIGNED && r.verified() != null) {
       return r.verified().authorization().payloadHash();
     }
     return null;
   }
 
-  private static long decodedLength(AuthenticatedRequest r) {
+  private static long decodedLength(AuthorizedRequest r) {
     String value = r.head().headers().get("x-amz-decoded-content-length");
     if (value == null) {
       return -1;

@@ -19,7 +19,7 @@ public final class ExpectContinueResponder extends ChannelInboundHandlerAdapter 
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof AuthenticatedRequest r && HttpUtil.is100ContinueExpected(r.head())) {
+    if (msg instanceof AuthorizedRequest r && HttpUtil.is100ContinueExpected(r.head())) {
       ctx.writeAndFlush(
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }

@@ -22,7 +22,7 @@ import java.util.HexFormat;
 public final class PayloadVerifier extends ChannelInboundHandlerAdapter {
 
   private final MessageDigest sha256;
-  private AuthenticatedRequest current;
+  private AuthorizedRequest current;
   private HttpContent held;
 
   public PayloadVerifier() {
@@ -35,7 +35,7 @@ public final class PayloadVerifier extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof AuthenticatedRequest r) {
+    if (msg instanceof AuthorizedRequest r) {
       current = r.payloadMode() == PayloadMode.SIGNED ? r : null;
       sha256.reset();
       ctx.fireChannelRead(msg);
@@ -61,7 +61,7 @@ public final class PayloadVerifier extends ChannelInboundHandlerAdapter {
   }
 
   private void finish(ChannelHandlerContext ctx, HttpContent last) {
-    AuthenticatedRequest r = current;
+    AuthorizedRequest r = current;
     current = null;
     String computed = HexFormat.of().formatHex(sha256.digest());
     String expected = r.verified().authorization().payloadHash();

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
  *   <li>{@link RequestAuthorizer}: S3 operation → IAM actions, policy evaluation, explained denials.
  *   <li>{@link ExpectContinueResponder}: {@code 100 Continue} only for authorised requests.
  *   <li>{@link PayloadVerifier}: the body against its signed SHA-256, holding back the end.
+ *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded.
  *   <li>{@link BackendForwarder}: re-signed request to the backend, response streamed back.
  *   <li>{@link ErrorResponder}: every error response, and 500 for anything unexpected.
  * </ol>
@@ -43,9 +44,11 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("sts", new StsRequestAggregator())
         .addLast("authenticate", new RequestAuthenticator(services.credentials(), services.verifier(), services.regions()))
-        .addLast("authorize", new RequestAuthorizer(services.permissions(), services.contexts(), services.shadowMode()))
+        .addLast("authorize", new RequestAuthorizer(
+            services.permissions(), services.bucketPolicies(), services.contexts(), services.shadowMode()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
+        .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies()))
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))
         .addLast("errors", new ErrorResponder());
   }

@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.backend.BackendPool;
@@ -19,6 +20,7 @@ public record ProxyServices(
     SignatureVerifier verifier,
     Set<String> regions,
     PermissionResolver permissions,
+    BucketPolicyStore bucketPolicies,
     RequestContextFactory contexts,
     boolean shadowMode,
     BackendPool backendPool,

@@ -8,6 +8,7 @@ import dev.tokengate.policy.s3.S3ActionTable;
 import dev.tokengate.policy.s3.S3Authorization;
 import dev.tokengate.policy.s3.S3Permission;
 import dev.tokengate.policy.s3.S3Request;
+import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.authz.S3RequestParser;
@@ -32,12 +33,16 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestAuthorizer.class);
 
   private final PermissionResolver permissions;
+  private final BucketPolicyStore bucketPolicies;
   private final RequestContextFactory contexts;
   private final boolean shadowMode;
   private final BodyDiscarder body = new BodyDiscarder();
 
-  public RequestAuthorizer(PermissionResolver permissions, RequestContextFactory contexts, boolean shadowMode) {
+  public RequestAuthorizer(
+      PermissionResolver permissions, BucketPolicyStore bucketPolicies, RequestContextFactory contexts,
+      boolean shadowMode) {
     this.permissions = permissions;
+    this.bucketPolicies = bucketPolicies;
     this.contexts = contexts;
     this.shadowMode = shadowMode;
   }
@@ -45,20 +50,21 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof AuthenticatedRequest r && r.service() == Service.S3) {
+      AuthorizedRequest authorized;
       try {
-        authorize(ctx, r);
+        authorized = authorize(ctx, r);
       } catch (S3Exception e) {
         boolean close = body.start(r.head());
         ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), Service.S3, e, close));
         return;
       }
-      ctx.fireChannelRead(r);
+      ctx.fireChannelRead(authorized);
     } else if (!body.discard(msg)) {
       ctx.fireChannelRead(msg);
     }
   }
 
-  private void authorize(ChannelHandlerContext ctx, AuthenticatedRequest r) throws S3Exception {
+  private AuthorizedRequest authorize(ChannelHandlerContext ctx, AuthenticatedRequest r) throws S3Exception {
     S3Request s3 = S3RequestParser.parse(r.head());
     S3Authorization needed = S3ActionTable.resolve(s3);
     if (needed.unknown()) {
@@ -71,7 +77,7 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
       // DeleteObjects: until keys are checked one by one, demand delete rights on the whole bucket.
       checks.add(new S3Permission("s3:DeleteObject", S3Permission.objectArn(s3.bucket(), "*")));
     }
-    PolicySet policies = permissions.forCaller(r.caller());
+    PolicySet policies = permissions.forCaller(r.caller()).withResource(bucketPolicies.find(s3.bucket()));
     boolean trace = LOG.isDebugEnabled();
     for (S3Permission p : checks) {
       RequestContext context =
@@ -89,5 +95,6 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
         throw new S3Exception(S3Error.ACCESS_DENIED, decision.accessDeniedMessage());
       }
     }
+    return new AuthorizedRequest(r, s3, needed.operation());
   }
 }
