@@ -76,8 +76,7 @@ abstract class ConditionValue {
 
     @Override
     boolean test(String requestValue, RequestContext context) {
-      WildcardPattern pattern = template.resolve(context);
-      return pattern != null && pattern.matches(requestValue);
+      return template.matches(context, requestValue);
     }
   }
 
@@ -187,8 +186,7 @@ abstract class ConditionValue {
     boolean test(String requestValue, RequestContext context) {
       if (parts.length == 1) {
         // A lone "*" (or a non-ARN literal) is compared as a whole.
-        WildcardPattern p = parts[0].resolve(context);
-        return p != null && p.matches(requestValue);
+        return parts[0].matches(context, requestValue);
       }
       if (parts.length != 6) {
         return false;
@@ -199,8 +197,7 @@ abstract class ConditionValue {
         if (to < 0) {
           return false;
         }
-        WildcardPattern p = parts[i].resolve(context);
-        if (p == null || !p.matches(requestValue, from, to)) {
+        if (!parts[i].matches(context, requestValue, from, to)) {
           return false;
         }
         from = to + 1;

@@ -23,6 +23,7 @@ public final class Policy {
   private final String id;
   private final List<Statement> statements;
   private final Map<String, Statement[]> byAction = new ConcurrentHashMap<>();
+  private final StatementRef[] refs; // made once so a decision does not allocate them
 
   Policy(String name, PolicyType type, String version, String id, List<Statement> statements) {
     this.name = name;
@@ -30,6 +31,19 @@ public final class Policy {
     this.version = version;
     this.id = id;
     this.statements = List.copyOf(statements);
+    this.refs = new StatementRef[statements.size()];
+    for (int i = 0; i < refs.length; i++) {
+      Statement st = statements.get(i);
+      if (st.index() != i) {
+        throw new IllegalStateException("statement index must equal its position: " + st.index() + " != " + i);
+      }
+      refs[i] = new StatementRef(name, type, st.sid(), i, st.effect());
+    }
+  }
+
+  /** The reference decisions report for one of this policy's statements. */
+  StatementRef ref(Statement statement) {
+    return refs[statement.index()];
   }
 
   /** The name decisions report: an inline policy's name or a managed policy's ARN. */

@@ -106,10 +106,10 @@ public final class PolicyEvaluator {
         trace(s, "applies");
         if (s.effect() == Effect.DENY) {
           if (deny == null) {
-            deny = StatementRef.of(policy, s);
+            deny = policy.ref(s);
           }
         } else if (allow == null) {
-          allow = StatementRef.of(policy, s);
+          allow = policy.ref(s);
         }
       }
       return allow;
@@ -135,7 +135,7 @@ public final class PolicyEvaluator {
           continue;
         }
         trace(s, "applies (principal match " + match + ")");
-        StatementRef ref = StatementRef.of(policy, s);
+        StatementRef ref = policy.ref(s);
         if (s.effect() == Effect.DENY) {
           if (deny == null) {
             deny = ref;

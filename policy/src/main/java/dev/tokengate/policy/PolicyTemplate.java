@@ -61,7 +61,7 @@ final class PolicyTemplate {
     flush(parts, literal, wildcards, ignoreCase);
     boolean anyVariable = parts.stream().anyMatch(p -> p instanceof Variable);
     if (!anyVariable) {
-      return new PolicyTemplate(text, ignoreCase, WildcardPattern.ofCodes(concat(parts, null), ignoreCase), null);
+      return new PolicyTemplate(text, ignoreCase, WildcardPattern.ofCodes(concat(parts), ignoreCase), null);
     }
     return new PolicyTemplate(text, ignoreCase, null, parts.toArray());
   }
@@ -89,51 +89,31 @@ final class PolicyTemplate {
     }
     String s = literal.toString();
     literal.setLength(0);
-    parts.add(codesOf(s, wildcards));
+    parts.add(codesOf(s, wildcards, ignoreCase));
   }
 
-  private static int[] codesOf(String s, boolean wildcards) {
+  private static int[] codesOf(String s, boolean wildcards, boolean ignoreCase) {
     int[] codes = new int[s.length()];
     for (int i = 0; i < codes.length; i++) {
       char c = s.charAt(i);
       codes[i] = wildcards && c == '*' ? WildcardPattern.STAR
-          : wildcards && c == '?' ? WildcardPattern.QUESTION : c;
+          : wildcards && c == '?' ? WildcardPattern.QUESTION : WildcardPattern.fold(c, ignoreCase);
     }
     return codes;
   }
 
-  private static int[] concat(List<Object> parts, RequestContext context) {
+  // Joins literal chunks (no variables left, only ${*}-style escapes) into one code array.
+  private static int[] concat(List<Object> parts) {
     int length = 0;
-    Object[] resolved = new Object[parts.size()];
-    for (int i = 0; i < resolved.length; i++) {
-      Object part = parts.get(i);
-      if (part instanceof Variable v) {
-        String value = context == null ? null : context.firstLower(v.lowerKey());
-        if (value == null) {
-          value = v.defaultValue();
-        }
-        if (value == null) {
-          return null;
-        }
-        resolved[i] = value;
-        length += value.length();
-      } else {
-        resolved[i] = part;
-        length += ((int[]) part).length;
-      }
+    for (Object part : parts) {
+      length += ((int[]) part).length;
     }
     int[] out = new int[length];
     int at = 0;
-    for (Object r : resolved) {
-      if (r instanceof String s) {
-        for (int j = 0; j < s.length(); j++) {
-          out[at++] = s.charAt(j);
-        }
-      } else {
-        int[] codes = (int[]) r;
-        System.arraycopy(codes, 0, out, at, codes.length);
-        at += codes.length;
-      }
+    for (Object part : parts) {
+      int[] codes = (int[]) part;
+      System.arraycopy(codes, 0, out, at, codes.length);
+      at += codes.length;
     }
     return out;
   }
@@ -143,13 +123,51 @@ final class PolicyTemplate {
     return constant == null;
   }
 
-  /** The pattern for this request, or null when a variable has no value and no default. */
-  WildcardPattern resolve(RequestContext context) {
+  /**
+   * Whether {@code text[from, to)} matches this value for the request; false when a variable has
+   * no value and no default. The hot path: substitutes into one int array, builds no pattern.
+   */
+  boolean matches(RequestContext context, CharSequence text, int from, int to) {
     if (constant != null) {
-      return constant;
+      return constant.matches(text, from, to);
     }
-    int[] codes = concat(List.of(parts), context);
-    return codes == null ? null : WildcardPattern.ofCodes(codes, ignoreCase);
+    int length = 0;
+    for (Object part : parts) {
+      if (part instanceof Variable v) {
+        String value = context.firstLower(v.lowerKey());
+        if (value == null) {
+          value = v.defaultValue();
+        }
+        if (value == null) {
+          return false;
+        }
+        length += value.length();
+      } else {
+        length += ((int[]) part).length;
+      }
+    }
+    int[] codes = new int[length];
+    int at = 0;
+    for (Object part : parts) {
+      if (part instanceof Variable v) {
+        String value = context.firstLower(v.lowerKey());
+        if (value == null) {
+          value = v.defaultValue();
+        }
+        for (int i = 0; i < value.length(); i++) {
+          codes[at++] = WildcardPattern.fold(value.charAt(i), ignoreCase);
+        }
+      } else {
+        int[] literal = (int[]) part;
+        System.arraycopy(literal, 0, codes, at, literal.length);
+        at += literal.length;
+      }
+    }
+    return WildcardPattern.matchCodes(codes, length, ignoreCase, text, from, to);
+  }
+
+  boolean matches(RequestContext context, CharSequence text) {
+    return matches(context, text, 0, text.length());
   }
 
   /** The first unresolvable variable's key, for the decision trace. */

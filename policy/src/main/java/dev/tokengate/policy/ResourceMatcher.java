@@ -49,15 +49,11 @@ final class ResourceMatcher {
       return true;
     }
     for (PolicyTemplate t : templates) {
-      WildcardPattern p = t.resolve(context);
-      if (p == null) {
-        if (trace != null) {
-          trace.missingVariable(t.source(), t.missingVariable(context));
-        }
-        continue;
-      }
-      if (p.matches(resource)) {
+      if (t.matches(context, resource)) {
         return true;
+      }
+      if (trace != null && t.hasVariables() && t.missingVariable(context) != null) {
+        trace.missingVariable(t.source(), t.missingVariable(context));
       }
     }
     return false;

@@ -11,10 +11,6 @@ package dev.tokengate.policy;
  */
 public record StatementRef(String policyName, PolicyType policyType, String sid, int index, Effect effect) {
 
-  static StatementRef of(Policy policy, Statement statement) {
-    return new StatementRef(policy.name(), policy.type(), statement.sid(), statement.index(), statement.effect());
-  }
-
   @Override
   public String toString() {
     return policyType.label() + " " + policyName + " " + (sid == null ? "" : "Sid=" + sid + " ")

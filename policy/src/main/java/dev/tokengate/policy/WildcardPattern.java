@@ -101,7 +101,7 @@ public final class WildcardPattern {
       case PREFIX:
         return to - from >= literal.length() && regionEquals(text, from, literal.length());
       default:
-        return general(text, from, to);
+        return matchCodes(codes, codes.length, ignoreCase, text, from, to);
     }
   }
 
@@ -114,17 +114,21 @@ public final class WildcardPattern {
     return true;
   }
 
-  // Greedy match with backtracking to the last star: linear for the patterns IAM users write.
-  private boolean general(CharSequence text, int from, int to) {
+  /**
+   * Matches {@code text[from, to)} against the first {@code length} codes without building a
+   * pattern object; used for patterns assembled per request from policy variables. Greedy, with
+   * backtracking to the last star: linear for the patterns IAM users write.
+   */
+  static boolean matchCodes(int[] codes, int length, boolean ignoreCase, CharSequence text, int from, int to) {
     int p = 0;
     int t = from;
     int starP = -1;
     int starT = -1;
     while (t < to) {
-      if (p < codes.length && codes[p] == STAR) {
+      if (p < length && codes[p] == STAR) {
         starP = p++;
         starT = t;
-      } else if (p < codes.length
+      } else if (p < length
           && (codes[p] == QUESTION || codes[p] == fold(text.charAt(t), ignoreCase))) {
         p++;
         t++;
@@ -135,10 +139,10 @@ public final class WildcardPattern {
         return false;
       }
     }
-    while (p < codes.length && codes[p] == STAR) {
+    while (p < length && codes[p] == STAR) {
       p++;
     }
-    return p == codes.length;
+    return p == length;
   }
 
   private static String literalOf(int[] codes, int length) {
