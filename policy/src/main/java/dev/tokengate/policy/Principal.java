@@ -47,6 +47,11 @@ public record Principal(
         accountId, null, null);
   }
 
+  /** An unauthenticated caller; only resource policies granting {@code *} can allow it. */
+  public static Principal anonymous() {
+    return new Principal("anonymous", PrincipalType.ANONYMOUS, "", null, null, null);
+  }
+
   /**
    * Recognises the kind from an ARN (user, root, assumed-role session, federated user).
    *

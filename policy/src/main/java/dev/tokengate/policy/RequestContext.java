@@ -35,8 +35,10 @@ public final class RequestContext {
   /** A context for {@code principal} doing {@code action} (e.g. {@code s3:GetObject}) on {@code resource}. */
   public static RequestContext of(Principal principal, String action, String resource) {
     RequestContext c = new RequestContext(principal, action, resource, new HashMap<>());
-    c.put("aws:PrincipalArn", principal.arn());
-    c.put("aws:PrincipalAccount", principal.accountId());
+    if (principal.type() != PrincipalType.ANONYMOUS) {
+      c.put("aws:PrincipalArn", principal.arn());
+      c.put("aws:PrincipalAccount", principal.accountId());
+    }
     c.put("aws:PrincipalType", principal.type().awsName());
     if (principal.userId() != null) {
       c.put("aws:userid", principal.userId());
