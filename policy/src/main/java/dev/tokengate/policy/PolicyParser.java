@@ -131,8 +131,7 @@ public final class PolicyParser {
       throw new MalformedPolicyException("Invalid principal in policy: " + node);
     }
     Map<String, List<String>> entries = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       List<String> values = strings(e.getValue());
       if (values.isEmpty()) {
         throw new MalformedPolicyException("Invalid principal in policy: " + node);
@@ -150,14 +149,12 @@ public final class PolicyParser {
       throw new MalformedPolicyException("Syntax errors in policy.");
     }
     List<Condition> conditions = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> ops = node.fields(); ops.hasNext(); ) {
-      Map.Entry<String, JsonNode> op = ops.next();
+    for (Map.Entry<String, JsonNode> op : node.properties()) {
       ConditionOperator operator = ConditionOperator.parse(op.getKey());
       if (!op.getValue().isObject() || op.getValue().isEmpty()) {
         throw new MalformedPolicyException("Syntax errors in policy.");
       }
-      for (Iterator<Map.Entry<String, JsonNode>> keys = op.getValue().fields(); keys.hasNext(); ) {
-        Map.Entry<String, JsonNode> key = keys.next();
+      for (Map.Entry<String, JsonNode> key : op.getValue().properties()) {
         if (key.getKey().indexOf(':') <= 0) {
           throw new MalformedPolicyException(
               "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.");

@@ -119,7 +119,7 @@ class PolicyEvaluatorTest {
     Principal principal = Principal.fromArn(arn, userId);
     RequestContext context = RequestContext.of(principal, row.path("action").asText("s3:GetObject"),
         row.path("resourceArn").asText("arn:aws:s3:::b/k"));
-    row.path("ctx").fields().forEachRemaining(e -> {
+    row.path("ctx").properties().forEach(e -> {
       List<String> values = new ArrayList<>();
       if (e.getValue().isArray()) {
         e.getValue().forEach(v -> values.add(v.asText()));

@@ -70,8 +70,10 @@ public record CopySource(String bucket, String key, String versionId) {
         out.write(hi * 16 + lo);
         i += 2;
       } else {
-        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        int end = i + Character.charCount(s.codePointAt(i));
+        byte[] b = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
         out.write(b, 0, b.length);
+        i = end - 1;
       }
     }
     return out.toString(StandardCharsets.UTF_8);
