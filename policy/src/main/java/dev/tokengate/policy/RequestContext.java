@@ -34,19 +34,20 @@ public final class RequestContext {
 
   /** A context for {@code principal} doing {@code action} (e.g. {@code s3:GetObject}) on {@code resource}. */
   public static RequestContext of(Principal principal, String action, String resource) {
-    RequestContext c = new RequestContext(principal, action, resource, new HashMap<>());
+    // Keys written pre-lower-cased: this runs once per request on the proxy's hot path.
+    Map<String, List<String>> keys = new HashMap<>();
     if (principal.type() != PrincipalType.ANONYMOUS) {
-      c.put("aws:PrincipalArn", principal.arn());
-      c.put("aws:PrincipalAccount", principal.accountId());
+      keys.put("aws:principalarn", List.of(principal.arn()));
+      keys.put("aws:principalaccount", List.of(principal.accountId()));
     }
-    c.put("aws:PrincipalType", principal.type().awsName());
+    keys.put("aws:principaltype", List.of(principal.type().awsName()));
     if (principal.userId() != null) {
-      c.put("aws:userid", principal.userId());
+      keys.put("aws:userid", List.of(principal.userId()));
     }
     if (principal.username() != null) {
-      c.put("aws:username", principal.username());
+      keys.put("aws:username", List.of(principal.username()));
     }
-    return c;
+    return new RequestContext(principal, action, resource, keys);
   }
 
   /** The same principal and condition keys (shared, not copied) for another action and resource. */
@@ -56,7 +57,7 @@ public final class RequestContext {
 
   /** Sets (replaces) a condition key; no values means the key is absent. */
   public RequestContext put(String key, String... keyValues) {
-    return put(key, List.of(keyValues));
+    return put(key, keyValues.length == 1 ? List.of(keyValues[0]) : List.of(keyValues));
   }
 
   /** Sets (replaces) a multi-valued condition key; an empty list means the key is absent. */
