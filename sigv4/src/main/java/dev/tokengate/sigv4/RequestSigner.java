@@ -1,12 +1,20 @@
 package dev.tokengate.sigv4;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
 /**
  * Signs an outbound request with SigV4 header auth (the proxy re-signing a forwarded request with
  * backend credentials). Shares the canonical request code with {@link SignatureVerifier}.
  */
 public final class RequestSigner {
 
-  public RequestSigner(SigningKeyCache keys) {}
+  private final SigningKeyCache keys;
+
+  public RequestSigner(SigningKeyCache keys) {
+    this.keys = keys;
+  }
 
   /**
    * Computes the {@code Authorization} header value. Every header in {@code request} is signed, so
@@ -23,6 +31,30 @@ public final class RequestSigner {
       String service,
       String amzDate,
       String payloadHash) {
-    throw new UnsupportedOperationException("sigv4 helper implements this");
+    List<String> signedHeaders = signedHeaders(request);
+    CredentialScope scope = new CredentialScope(amzDate.substring(0, 8), region, service);
+    String signature = signature(request, signedHeaders, secretKey, scope, amzDate, payloadHash);
+    return StringToSign.ALGORITHM + " Credential=" + accessKeyId + "/" + scope
+        + ", SignedHeaders=" + String.join(";", signedHeaders) + ", Signature=" + signature;
+  }
+
+  /** The hex signature over {@code signedHeaders} of {@code request} (header-auth canonical form). */
+  public String signature(
+      SignedRequest request,
+      List<String> signedHeaders,
+      String secretKey,
+      CredentialScope scope,
+      String amzDate,
+      String payloadHash) {
+    CanonicalRequest canonical = CanonicalRequest.of(request, signedHeaders, payloadHash, false);
+    return StringToSign.of(amzDate, scope, canonical).sign(keys.signingKey(secretKey, scope));
+  }
+
+  /** Lower-case, de-duplicated, sorted names of every header in the request. */
+  public static List<String> signedHeaders(SignedRequest request) {
+    List<String> names = new ArrayList<>(request.headerNamesLowerCase());
+    names.replaceAll(n -> n.toLowerCase(Locale.ROOT));
+    names.sort(null);
+    return names;
   }
 }
