@@ -36,5 +36,10 @@ public enum AuthFailure {
   /** aws-chunked framing broken, truncated, or decoded length ≠ x-amz-decoded-content-length. */
   MALFORMED_CHUNKED_BODY,
   /** The body's SHA-256 ≠ the hex x-amz-content-sha256. */
-  PAYLOAD_HASH_MISMATCH
+  PAYLOAD_HASH_MISMATCH,
+  /**
+   * The x-amz-checksum-* trailer (CRC32, CRC32C, SHA-1, SHA-256) of an aws-chunked body ≠ the
+   * checksum of the decoded bytes (S3 answers 400 BadDigest).
+   */
+  CHECKSUM_MISMATCH
 }
