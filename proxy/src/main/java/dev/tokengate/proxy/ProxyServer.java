@@ -5,6 +5,7 @@ import dev.tokengate.proxy.backend.BackendRequestFactory;
 import dev.tokengate.proxy.backend.EmbeddedBackend;
 import dev.tokengate.proxy.config.BackendConfig;
 import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.BootstrapAdmin;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.IdentityStore;
@@ -14,6 +15,10 @@ import dev.tokengate.proxy.authz.PolicyStore;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
 import dev.tokengate.proxy.pipeline.ProxyServices;
+import dev.tokengate.proxy.sts.StsService;
+import dev.tokengate.proxy.sts.Totp;
+import dev.tokengate.proxy.token.KeyringFile;
+import dev.tokengate.proxy.token.SessionTokenSealer;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SignatureVerifier;
 import dev.tokengate.sigv4.SigningKeyCache;
@@ -55,6 +60,8 @@ public final class ProxyServer implements AutoCloseable {
     this.identities = new IdentityStore(config, admin);
     // Policies are checked before anything starts, so a bad one fails fast with its message.
     PolicyStore policies = new PolicyStore(identities.users(), identities.roles());
+    PermissionResolver permissions = new PermissionResolver(policies);
+    SessionTokenSealer sealer = new SessionTokenSealer(KeyringFile.loadOrCreate(dataDir, random), random);
     EmbeddedBackend started = null;
     try {
       if (config.backend() == null) {
@@ -73,15 +80,17 @@ public final class ProxyServer implements AutoCloseable {
       ProxyInitializer initializer =
           new ProxyInitializer(
               new ProxyServices(
-                  new CredentialResolver(identities),
+                  new CredentialResolver(identities, sealer, clock),
+                  new StsService(identities, permissions, sealer, new AccessKeys(random), new Totp(6), clock),
                   new SignatureVerifier(clock, keys),
                   java.util.Collections.unmodifiableSet(regions),
-                  new PermissionResolver(policies),
+                  permissions,
                   new BucketPolicyStore(dataDir),
                   new RequestContextFactory(clock),
                   config.shadowMode(),
                   pool,
-                  new BackendRequestFactory(backend, new RequestSigner(keys), clock)));
+                  // The backend checks our signature against its own clock: always sign with real time.
+                  new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC())));
       this.listener =
           new ServerBootstrap()
               .group(bosses, workers)

@@ -101,7 +101,7 @@ class AwsCliTest {
       assertTrue(!after.stdout().contains(bucket), after.all());
       // One bad input: a wrong secret must come back as the AWS error, not a hang or a 500.
       CliRunner wrong =
-          new CliRunner(
+          cli.withEnv(
               Map.of(
                   "AWS_ACCESS_KEY_ID", server.admin().accessKeyId(),
                   "AWS_SECRET_ACCESS_KEY", "wrong-secret-wrong-secret-wrong-secret-00",
@@ -111,7 +111,6 @@ class AwsCliTest {
                   "AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString()));
       CliRunner.Result denied = wrong.run(dir, aws.toString(), "--endpoint-url", endpoint, "s3", "ls");
       assertTrue(denied.exitCode() != 0 && denied.all().contains("SignatureDoesNotMatch"), denied.all());
-      cli.run(dir, "echo", "(wrong secret) " + denied.all().strip());
     } finally {
       Path target = Path.of("target");
       Files.createDirectories(target);

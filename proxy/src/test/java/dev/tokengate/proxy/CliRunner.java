@@ -22,10 +22,20 @@ final class CliRunner {
   }
 
   private final Map<String, String> env;
-  private final StringBuilder transcript = new StringBuilder();
+  private final StringBuilder transcript;
 
   CliRunner(Map<String, String> env) {
+    this(env, new StringBuilder());
+  }
+
+  private CliRunner(Map<String, String> env, StringBuilder transcript) {
     this.env = env;
+    this.transcript = transcript;
+  }
+
+  /** A runner with another environment that writes to the same transcript. */
+  CliRunner withEnv(Map<String, String> otherEnv) {
+    return new CliRunner(otherEnv, transcript);
   }
 
   /** Finds the AWS CLI v1 that pyenv puts first on PATH (not Debian's v2 at /usr/bin/aws). */

@@ -1,23 +1,81 @@
 package dev.tokengate.proxy.authz;
 
+import dev.tokengate.policy.ManagedPolicies;
+import dev.tokengate.policy.Policy;
+import dev.tokengate.policy.PolicyParser;
 import dev.tokengate.policy.PolicySet;
+import dev.tokengate.policy.PolicyType;
+import dev.tokengate.policy.PrincipalType;
 import dev.tokengate.proxy.identity.Caller;
+import dev.tokengate.proxy.identity.Session;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The policies that govern a caller: its user's or role's, narrowed by its session's. */
+/**
+ * The policies that govern a caller: its user's or role's identity policies and boundary, narrowed
+ * by its session's policies (inline and managed ARNs). A federated user without any session policy
+ * has no permissions at all, as in AWS.
+ */
 public final class PermissionResolver {
+  /** Parsed session policies by text; sessions reuse the same few policies, so this stays small. */
+  private static final int CACHE_LIMIT = 10_000;
+
   private final PolicyStore policies;
+  private final Map<String, Policy> sessionPolicyCache = new ConcurrentHashMap<>();
 
   public PermissionResolver(PolicyStore policies) {
     this.policies = policies;
   }
 
+  public PolicyStore store() {
+    return policies;
+  }
+
   public PolicySet forCaller(Caller caller) {
+    PolicySet base;
     if (caller.role() != null) {
-      return policies.forRole(caller.role().name());
+      base = policies.forRole(caller.role().name());
+    } else if (caller.user() != null) {
+      base = policies.forUser(caller.user().name());
+    } else {
+      throw new IllegalStateException("a caller must come from a user or a role: " + caller.arn());
     }
-    if (caller.user() != null) {
-      return policies.forUser(caller.user().name());
+    Session session = caller.session();
+    if (session == null) {
+      return base;
     }
-    throw new IllegalStateException("a caller must come from a user or a role: " + caller.arn());
+    List<Policy> narrowing = sessionPolicies(session);
+    if (narrowing.isEmpty() && session.principalType() == PrincipalType.FEDERATED_USER) {
+      return PolicySet.ofIdentity(List.of());
+    }
+    return new PolicySet(base.identity(), base.resource(), narrowing, base.boundary());
+  }
+
+  /** The session's inline policy and managed policy ARNs, as session policies. */
+  public List<Policy> sessionPolicies(Session session) {
+    List<Policy> narrowing = new ArrayList<>();
+    if (session.sessionPolicy() != null) {
+      narrowing.add(parseSessionPolicy(session.sessionPolicy()));
+    }
+    for (String arn : session.policyArns()) {
+      ManagedPolicies.lookup(arn).ifPresent(p -> narrowing.add(p.as(PolicyType.SESSION, arn)));
+    }
+    return narrowing;
+  }
+
+  /** Parses a session policy (cached); throws MalformedPolicyException with AWS's message. */
+  public Policy parseSessionPolicy(String text) {
+    Policy cached = sessionPolicyCache.get(text);
+    if (cached != null) {
+      return cached;
+    }
+    Policy parsed = PolicyParser.parse(text, PolicyType.SESSION, "session policy");
+    if (sessionPolicyCache.size() >= CACHE_LIMIT) {
+      sessionPolicyCache.clear();
+    }
+    sessionPolicyCache.put(text, parsed);
+    return parsed;
   }
 }

@@ -1,5 +1,9 @@
 package dev.tokengate.proxy.authz;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.ManagedPolicies;
 import dev.tokengate.policy.Policy;
@@ -20,6 +24,7 @@ import java.util.Optional;
  * the first request.
  */
 public final class PolicyStore {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, PolicySet> userPolicies = new HashMap<>();
   private final Map<String, PolicySet> rolePolicies = new HashMap<>();
@@ -51,7 +56,8 @@ public final class PolicyStore {
               List.of(),
               boundary(owner, r.permissionsBoundaryArn(), problems)));
       try {
-        trustPolicies.put(r.name(), PolicyParser.parse(r.trustPolicy(), PolicyType.RESOURCE, r.name() + " trust policy"));
+        trustPolicies.put(
+            r.name(), PolicyParser.parse(withImpliedResource(r.trustPolicy(), r.arn()), PolicyType.RESOURCE, r.name() + " trust policy"));
       } catch (MalformedPolicyException e) {
         problems.add(owner + ": trust policy: " + e.getMessage());
       }
@@ -59,6 +65,26 @@ public final class PolicyStore {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid policies:\n  - " + String.join("\n  - ", problems));
     }
+  }
+
+  /**
+   * Trust policies name no Resource: the role they are attached to is implied. Making it explicit
+   * lets them be evaluated as the resource policies they are.
+   */
+  static String withImpliedResource(String trustPolicy, String roleArn) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(trustPolicy);
+    } catch (JsonProcessingException e) {
+      return trustPolicy; // the parser reports the syntax error with AWS's message
+    }
+    JsonNode statements = root.path("Statement");
+    for (JsonNode s : statements.isArray() ? statements : List.of(statements)) {
+      if (s instanceof ObjectNode o && !o.has("Resource") && !o.has("NotResource")) {
+        o.put("Resource", roleArn);
+      }
+    }
+    return root.toString();
   }
 
   private static List<Policy> identityPolicies(

@@ -20,9 +20,6 @@ public record BootstrapAdmin(
     @JsonProperty("secretAccessKey") String secretAccessKey) {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final char[] KEY_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
-  private static final char[] SECRET_CHARS =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
 
   public static BootstrapAdmin loadOrCreate(Path dataDir, SecureRandom random) throws IOException {
     Path file = dataDir.resolve("admin.yaml");
@@ -33,8 +30,8 @@ public record BootstrapAdmin(
       }
       return admin;
     }
-    BootstrapAdmin admin =
-        new BootstrapAdmin("admin", "AKIA" + randomString(random, KEY_ID_CHARS, 16), randomString(random, SECRET_CHARS, 40));
+    AccessKeys keys = new AccessKeys(random);
+    BootstrapAdmin admin = new BootstrapAdmin("admin", keys.longTermAccessKeyId(), keys.secretAccessKey());
     Files.createDirectories(dataDir);
     Path tmp = Files.createTempFile(dataDir, "admin", ".tmp");
     try {
@@ -45,13 +42,5 @@ public record BootstrapAdmin(
     YAML.writeValue(tmp.toFile(), admin);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     return admin;
-  }
-
-  static String randomString(SecureRandom random, char[] alphabet, int length) {
-    char[] out = new char[length];
-    for (int i = 0; i < length; i++) {
-      out[i] = alphabet[random.nextInt(alphabet.length)];
-    }
-    return new String(out);
   }
 }

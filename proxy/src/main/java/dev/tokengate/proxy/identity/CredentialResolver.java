@@ -1,25 +1,79 @@
 package dev.tokengate.proxy.identity;
 
+import dev.tokengate.policy.Principal;
+import dev.tokengate.policy.PrincipalType;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
+import dev.tokengate.proxy.sts.InvalidSessionTokenException;
+import dev.tokengate.proxy.sts.SessionSealer;
 import dev.tokengate.sigv4.ParsedAuthorization;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the secret and caller behind an access key id: long-term {@code AKIA…} keys from the
- * identity store. A key it does not know gets 403 InvalidAccessKeyId.
+ * identity store; temporary {@code ASIA…} keys by opening the session token the request carries
+ * (no lookup: the token holds the secret and every fact). Token answers follow S3: no token for a
+ * temporary key is 403 InvalidAccessKeyId, a token that does not open 400 InvalidToken, an expired
+ * one 400 ExpiredToken.
  */
 public class CredentialResolver {
-  private final IdentityStore identities;
+  private static final Logger LOG = LoggerFactory.getLogger(CredentialResolver.class);
 
-  public CredentialResolver(IdentityStore identities) {
+  private final IdentityStore identities;
+  private final SessionSealer sealer;
+  private final Clock clock;
+
+  public CredentialResolver(IdentityStore identities, SessionSealer sealer, Clock clock) {
     this.identities = identities;
+    this.sealer = sealer;
+    this.clock = clock;
   }
 
   public ResolvedCredential resolve(ParsedAuthorization auth) throws S3Exception {
+    String keyId = auth.accessKeyId();
+    if (keyId.startsWith("ASIA")) {
+      return resolveSession(auth);
+    }
     LongTermKey key =
-        identities
-            .findAccessKey(auth.accessKeyId())
-            .orElseThrow(() -> new S3Exception(S3Error.INVALID_ACCESS_KEY_ID));
+        identities.findAccessKey(keyId).orElseThrow(() -> new S3Exception(S3Error.INVALID_ACCESS_KEY_ID));
     return new ResolvedCredential(key.secretAccessKey(), Caller.of(key.owner(), identities.accountId()));
+  }
+
+  private ResolvedCredential resolveSession(ParsedAuthorization auth) throws S3Exception {
+    if (auth.securityToken() == null || auth.securityToken().isEmpty()) {
+      throw new S3Exception(S3Error.INVALID_ACCESS_KEY_ID);
+    }
+    Session session;
+    try {
+      session = sealer.open(auth.securityToken(), auth.accessKeyId());
+    } catch (InvalidSessionTokenException e) {
+      throw new S3Exception(S3Error.INVALID_TOKEN);
+    }
+    if (session.isExpired(clock.instant())) {
+      throw new S3Exception(S3Error.EXPIRED_TOKEN);
+    }
+    return new ResolvedCredential(session.secretAccessKey(), callerOf(session));
+  }
+
+  /** Rebuilds the caller from the sealed facts; its user or role must still exist. */
+  private Caller callerOf(Session s) throws S3Exception {
+    String account = s.accountId();
+    if (s.principalType() == PrincipalType.ASSUMED_ROLE) {
+      Role role = identities.findRole(s.sourceName()).orElseThrow(() -> revoked(s));
+      return new Caller(Principal.assumedRole(account, role.name(), s.sessionName(), role.roleId()), null, role, s);
+    }
+    User user = identities.findUser(s.sourceName()).orElseThrow(() -> revoked(s));
+    Principal principal =
+        s.principalType() == PrincipalType.FEDERATED_USER
+            ? Principal.federatedUser(account, s.sessionName())
+            : Principal.user(account, user.name(), user.userId());
+    return new Caller(principal, user, null, s);
+  }
+
+  private static S3Exception revoked(Session s) {
+    LOG.debug("session of {} {} refers to an identity that no longer exists", s.principalType(), s.sourceName());
+    return new S3Exception(S3Error.INVALID_TOKEN);
   }
 }

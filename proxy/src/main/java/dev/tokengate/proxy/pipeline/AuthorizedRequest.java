@@ -6,12 +6,33 @@ import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.sigv4.PayloadMode;
 import dev.tokengate.sigv4.VerifiedRequest;
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.function.UnaryOperator;
 
 /**
  * An S3 request the caller's policies allow, with the operation it was classified as. Emitted by
  * {@link RequestAuthorizer}; the body follows as {@code HttpContent} messages.
+ *
+ * @param keyPermission for DeleteObjects, the per-key check the body handler applies; else null
+ * @param responseRewriter when set, the forwarder buffers the (small) backend response body and
+ *     passes it through this function before answering; else responses stream
  */
-public record AuthorizedRequest(AuthenticatedRequest authenticated, S3Request s3, S3Operation operation) {
+public record AuthorizedRequest(
+    AuthenticatedRequest authenticated,
+    S3Request s3,
+    S3Operation operation,
+    KeyPermission keyPermission,
+    UnaryOperator<String> responseRewriter) {
+
+  /** Decides one key of a DeleteObjects body. */
+  @FunctionalInterface
+  public interface KeyPermission {
+    /** @return null when allowed, else the AccessDenied message */
+    String denial(String key, String versionId);
+  }
+
+  public AuthorizedRequest(AuthenticatedRequest authenticated, S3Request s3, S3Operation operation) {
+    this(authenticated, s3, operation, null, null);
+  }
 
   public HttpRequest head() {
     return authenticated.head();

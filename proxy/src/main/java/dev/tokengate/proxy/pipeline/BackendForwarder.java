@@ -43,6 +43,8 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
   private boolean requestBodyDone;
   private boolean responseStarted;
   private boolean backendReusable;
+  private HttpResponse heldResponse;
+  private io.netty.buffer.ByteBuf heldBody;
 
   public BackendForwarder(BackendPool pool, BackendRequestFactory requests) {
     this.pool = pool;
@@ -135,6 +137,22 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
       backendReusable = HttpUtil.isKeepAlive(response);
       HttpHeadersFilter.forResponse(response.headers(), request.requestId());
       response.headers().remove(HttpHeaderNames.CONNECTION);
+      if (request.responseRewriter() != null && response.status().code() == 200) {
+        heldResponse = response;
+        heldBody = ctx.alloc().buffer();
+        if (!(msg instanceof HttpContent)) {
+          return;
+        }
+      }
+    }
+    if (heldResponse != null && msg instanceof HttpContent content) {
+      heldBody.writeBytes(content.content());
+      content.release();
+      if (content instanceof LastHttpContent) {
+        writeRewritten();
+        finish();
+      }
+      return;
     }
     if (msg instanceof HttpContent content) {
       boolean last = content instanceof LastHttpContent;
@@ -149,6 +167,22 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
     if (!ctx.channel().isWritable()) {
       backend.config().setAutoRead(false);
     }
+  }
+
+  /** Small responses (DeleteObjects results) rewritten whole by the request's rewriter. */
+  private void writeRewritten() {
+    String text = heldBody.toString(java.nio.charset.StandardCharsets.UTF_8);
+    heldBody.release();
+    heldBody = null;
+    byte[] body = request.responseRewriter().apply(text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    io.netty.handler.codec.http.FullHttpResponse full =
+        new io.netty.handler.codec.http.DefaultFullHttpResponse(
+            heldResponse.protocolVersion(), heldResponse.status(), io.netty.buffer.Unpooled.wrappedBuffer(body));
+    full.headers().set(heldResponse.headers());
+    full.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+    full.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    heldResponse = null;
+    ctx.writeAndFlush(full);
   }
 
   /** The response is complete: return the connection to the pool and read the next request. */
@@ -226,6 +260,11 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
     while (!pending.isEmpty()) {
       ReferenceCountUtil.release(pending.poll());
     }
+    if (heldBody != null) {
+      heldBody.release();
+      heldBody = null;
+    }
+    heldResponse = null;
     request = null;
     backend = null;
   }

@@ -15,9 +15,11 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
  *       form body); S3 requests keep streaming.
  *   <li>{@link RequestAuthenticator}: scheme, access key, time, token, signature → {@link
  *       AuthenticatedRequest} or {@link FailedRequest}.
+ *   <li>{@link StsHandler}: STS calls answered (sessions minted, sealed into tokens).
  *   <li>{@link RequestAuthorizer}: S3 operation → IAM actions, policy evaluation, explained denials.
  *   <li>{@link ExpectContinueResponder}: {@code 100 Continue} only for authorised requests.
  *   <li>{@link PayloadVerifier}: the body against its signed SHA-256, holding back the end.
+ *   <li>{@link DeleteObjectsFilter}: DeleteObjects authorized key by key; denied keys answered.
  *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded.
  *   <li>{@link BackendForwarder}: re-signed request to the backend, response streamed back.
  *   <li>{@link ErrorResponder}: every error response, and 500 for anything unexpected.
@@ -44,10 +46,12 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("sts", new StsRequestAggregator())
         .addLast("authenticate", new RequestAuthenticator(services.credentials(), services.verifier(), services.regions()))
+        .addLast("stsAnswer", new StsHandler(services.sts()))
         .addLast("authorize", new RequestAuthorizer(
             services.permissions(), services.bucketPolicies(), services.contexts(), services.shadowMode()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
+        .addLast("deleteObjects", new DeleteObjectsFilter())
         .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies()))
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))
         .addLast("errors", new ErrorResponder());

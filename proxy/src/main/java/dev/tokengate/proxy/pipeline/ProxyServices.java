@@ -6,6 +6,7 @@ import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.backend.BackendPool;
 import dev.tokengate.proxy.backend.BackendRequestFactory;
 import dev.tokengate.proxy.identity.CredentialResolver;
+import dev.tokengate.proxy.sts.StsService;
 import dev.tokengate.sigv4.SignatureVerifier;
 import java.util.Set;
 
@@ -17,6 +18,7 @@ import java.util.Set;
  */
 public record ProxyServices(
     CredentialResolver credentials,
+    StsService sts,
     SignatureVerifier verifier,
     Set<String> regions,
     PermissionResolver permissions,

@@ -16,7 +16,6 @@ import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,29 +71,38 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
           S3Error.ACCESS_DENIED,
           "tokengate does not support this S3 operation (" + r.head().method() + " " + s3.query().keySet() + ")");
     }
-    List<S3Permission> checks = new ArrayList<>(needed.permissions());
-    if (needed.evaluatedPerKey()) {
-      // DeleteObjects: until keys are checked one by one, demand delete rights on the whole bucket.
-      checks.add(new S3Permission("s3:DeleteObject", S3Permission.objectArn(s3.bucket(), "*")));
-    }
+    List<S3Permission> checks = needed.permissions();
     PolicySet policies = permissions.forCaller(r.caller()).withResource(bucketPolicies.find(s3.bucket()));
-    boolean trace = LOG.isDebugEnabled();
     for (S3Permission p : checks) {
-      RequestContext context =
-          contexts.create(
-              r.caller(), s3, r.verified(), ctx.channel().remoteAddress(), false, p.action(), p.resource());
-      Decision decision = PolicyEvaluator.evaluate(policies, context, trace);
-      if (trace) {
-        LOG.debug("request {}: {} {}\n{}", r.requestId(), needed.operation(), decision.summary(), decision.trace());
-      }
-      if (!decision.allowed()) {
-        if (shadowMode) {
-          LOG.warn("request {}: shadow mode, would deny: {}", r.requestId(), decision.accessDeniedMessage());
-          continue;
-        }
-        throw new S3Exception(S3Error.ACCESS_DENIED, decision.accessDeniedMessage());
+      String denial = denial(ctx, r, s3, policies, p);
+      if (denial != null) {
+        throw new S3Exception(S3Error.ACCESS_DENIED, denial);
       }
     }
-    return new AuthorizedRequest(r, s3, needed.operation());
+    AuthorizedRequest.KeyPermission perKey =
+        needed.evaluatedPerKey()
+            ? (key, versionId) -> denial(ctx, r, s3, policies, S3ActionTable.deleteObjectsEntry(s3.bucket(), key, versionId))
+            : null;
+    return new AuthorizedRequest(r, s3, needed.operation(), perKey, null);
+  }
+
+  /** Evaluates one permission; null when allowed (or in shadow mode), else the AccessDenied message. */
+  private String denial(
+      ChannelHandlerContext ctx, AuthenticatedRequest r, S3Request s3, PolicySet policies, S3Permission p) {
+    boolean trace = LOG.isDebugEnabled();
+    RequestContext context =
+        contexts.create(r.caller(), s3, r.verified(), ctx.channel().remoteAddress(), false, p.action(), p.resource());
+    Decision decision = PolicyEvaluator.evaluate(policies, context, trace);
+    if (trace) {
+      LOG.debug("request {}: {} {}\n{}", r.requestId(), p.action(), decision.summary(), decision.trace());
+    }
+    if (decision.allowed()) {
+      return null;
+    }
+    if (shadowMode) {
+      LOG.warn("request {}: shadow mode, would deny: {}", r.requestId(), decision.accessDeniedMessage());
+      return null;
+    }
+    return decision.accessDeniedMessage();
   }
 }

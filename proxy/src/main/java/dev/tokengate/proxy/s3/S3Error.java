@@ -22,6 +22,8 @@ public enum S3Error {
   INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
   INVALID_TOKEN("InvalidToken", 400, "The provided token is malformed or otherwise not valid."),
   MALFORMED_POLICY("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'"),
+  MALFORMED_XML(
+      "MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."),
   METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
   MISSING_SECURITY_HEADER("MissingSecurityHeader", 400, "Your request is missing a required header."),
   NO_SUCH_BUCKET_POLICY("NoSuchBucketPolicy", 404, "The bucket policy does not exist"),

@@ -1,0 +1,32 @@
+package dev.tokengate.proxy.sts;
+
+import dev.tokengate.proxy.identity.User;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/** The optional {@code SerialNumber} + {@code TokenCode} pair of GetSessionToken and AssumeRole. */
+final class MfaParams {
+  private static final Pattern SERIAL = Pattern.compile("[\\w+=/:,.@-]*");
+  private static final Pattern CODE = Pattern.compile("[\\d]*");
+
+  private MfaParams() {}
+
+  /** Validates the pair; returns when MFA was authenticated (now) or null when none was given. */
+  static Instant check(StsRequest request, StsValidation v, User user, MfaVerifier mfa, Instant now) throws StsException {
+    String serial = v.string(request, "SerialNumber", 9, 256, SERIAL);
+    String code = v.string(request, "TokenCode", 6, 6, CODE);
+    v.check();
+    if (serial == null && code == null) {
+      return null;
+    }
+    if (serial == null || code == null) {
+      throw new StsException(StsError.VALIDATION_ERROR, "SerialNumber and TokenCode must be given together.");
+    }
+    String expectedSerial = user == null ? null : user.arn().replace(":user/", ":mfa/");
+    if (user == null || user.mfaSecret() == null || !serial.equals(expectedSerial)
+        || !mfa.verify(user.mfaSecret(), code, now)) {
+      throw new StsException(StsError.ACCESS_DENIED, "MultiFactorAuthentication failed with invalid MFA one time pass code. ");
+    }
+    return now;
+  }
+}

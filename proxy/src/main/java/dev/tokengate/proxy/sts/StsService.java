@@ -1,0 +1,105 @@
+package dev.tokengate.proxy.sts;
+
+import dev.tokengate.policy.PrincipalType;
+import dev.tokengate.proxy.authz.PermissionResolver;
+import dev.tokengate.proxy.identity.AccessKeys;
+import dev.tokengate.proxy.identity.Caller;
+import dev.tokengate.proxy.identity.IdentityStore;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The STS query API: dispatches an action, enforces which credentials may call it (AWS's table:
+ * session credentials cannot mint sessions of the same kind; federated users may only ask who they
+ * are), and renders the XML response.
+ */
+public final class StsService {
+  private static final Pattern ACCESS_KEY_ID = Pattern.compile("[\\w]*");
+
+  private final IdentityStore identities;
+  private final StsPermissions permissions;
+  private final GetSessionTokenAction getSessionToken;
+  private final AssumeRoleAction assumeRole;
+  private final GetFederationTokenAction getFederationToken;
+
+  public StsService(
+      IdentityStore identities, PermissionResolver permissions, SessionSealer sealer, AccessKeys keys,
+      MfaVerifier mfa, Clock clock) {
+    this.identities = identities;
+    this.permissions = new StsPermissions(permissions, clock);
+    CredentialIssuer issuer = new CredentialIssuer(sealer, keys);
+    this.getSessionToken = new GetSessionTokenAction(issuer, mfa, clock);
+    this.assumeRole = new AssumeRoleAction(identities, this.permissions, issuer, mfa, clock);
+    this.getFederationToken = new GetFederationTokenAction(this.permissions, issuer, clock);
+  }
+
+  /**
+   * @param caller null for an unsigned call
+   * @return the XML response document
+   */
+  public byte[] handle(StsRequest request, Caller caller, String requestId) throws StsException {
+    if (request.action() == null) {
+      throw new StsException(StsError.MISSING_PARAMETER, "The request must contain the parameter Action");
+    }
+    if (request.version() == null) {
+      throw new StsException(StsError.MISSING_PARAMETER, "The request must contain the parameter Version");
+    }
+    if (!StsRequest.VERSION.equals(request.version())) {
+      throw new StsException(
+          StsError.INVALID_ACTION, "Could not find operation " + request.action() + " for version " + request.version());
+    }
+    String action = request.action();
+    if (caller == null) {
+      throw new StsException(StsError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
+    }
+    checkCredentialType(caller, action);
+    Map<String, Object> result =
+        switch (action) {
+          case "GetCallerIdentity" -> callerIdentity(caller);
+          case "GetSessionToken" -> getSessionToken.handle(request, caller);
+          case "AssumeRole" -> assumeRole.handle(request, caller);
+          case "GetFederationToken" -> getFederationToken.handle(request, caller);
+          case "GetAccessKeyInfo" -> accessKeyInfo(request, caller);
+          case "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML", "DecodeAuthorizationMessage" ->
+              throw new StsException(StsError.NOT_IMPLEMENTED, action + " is not implemented by tokengate yet.");
+          default -> throw new StsException(
+              StsError.INVALID_ACTION, "Could not find operation " + action + " for version " + StsRequest.VERSION);
+        };
+    return QueryXml.response(StsXmlNamespace.STS, action, result, requestId);
+  }
+
+  /** What temporary credentials may not call (AWS's credential comparison table). */
+  private static void checkCredentialType(Caller caller, String action) throws StsException {
+    if (caller.session() == null || action.equals("GetCallerIdentity")) {
+      return;
+    }
+    PrincipalType type = caller.session().principalType();
+    boolean refused =
+        type == PrincipalType.FEDERATED_USER
+            || action.equals("GetSessionToken")
+            || action.equals("GetFederationToken");
+    if (refused) {
+      throw new StsException(StsError.ACCESS_DENIED, "Cannot call " + action + " with session credentials");
+    }
+  }
+
+  private static Map<String, Object> callerIdentity(Caller caller) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("UserId", caller.principal().userId());
+    result.put("Account", caller.principal().accountId());
+    result.put("Arn", caller.arn());
+    return result;
+  }
+
+  private Map<String, Object> accessKeyInfo(StsRequest request, Caller caller) throws StsException {
+    StsValidation v = new StsValidation();
+    v.required(request, "AccessKeyId", 16, 128, ACCESS_KEY_ID);
+    v.check();
+    permissions.require(caller, "sts:GetAccessKeyInfo", "*", Map.of());
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("Account", identities.accountId());
+    return result;
+  }
+}

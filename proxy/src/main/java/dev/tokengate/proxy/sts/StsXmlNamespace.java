@@ -1,0 +1,8 @@
+package dev.tokengate.proxy.sts;
+
+/** XML namespaces of the query-protocol APIs. */
+public final class StsXmlNamespace {
+  public static final String STS = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+  private StsXmlNamespace() {}
+}

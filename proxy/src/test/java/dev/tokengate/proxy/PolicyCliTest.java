@@ -1,0 +1,154 @@
+package dev.tokengate.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tokengate.proxy.config.ProxyConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Policies enforced on the real AWS CLI v2: a user whose only policy is AmazonS3ReadOnlyAccess can
+ * list and download but every write is AccessDenied with AWS's explained message, and the backend
+ * is unchanged; a user limited to {@code home/${aws:username}/} can list and write there only.
+ */
+@Timeout(300)
+class PolicyCliTest {
+  static final String READER_KEY = "AKIAREADER0000000001";
+  static final String READER_SECRET = "reader-secret-reader-secret-reader-000";
+  static final String BOB_KEY = "AKIABOB0000000000001";
+  static final String BOB_SECRET = "bob-secret-bob-secret-bob-secret-bob-00";
+
+  @TempDir static Path dataDir;
+  @TempDir static Path work;
+  static ProxyServer server;
+
+  static final String CONFIG =
+      """
+      listen: 127.0.0.1:0
+      users:
+        - name: reader
+          accessKeys: [{id: %s, secret: %s}]
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+        - name: bob
+          accessKeys: [{id: %s, secret: %s}]
+          policies:
+            home:
+              Version: "2012-10-17"
+              Statement:
+                - Sid: ListOwnHome
+                  Effect: Allow
+                  Action: s3:ListBucket
+                  Resource: "arn:aws:s3:::shared"
+                  Condition: {StringLike: {"s3:prefix": ["home/${aws:username}/*", "home/${aws:username}/"]}}
+                - Sid: OwnObjects
+                  Effect: Allow
+                  Action: [s3:GetObject, s3:PutObject, s3:DeleteObject]
+                  Resource: "arn:aws:s3:::shared/home/${aws:username}/*"
+      """;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path config = dataDir.resolve("tokengate.yaml");
+    Files.writeString(config, CONFIG.formatted(READER_KEY, READER_SECRET, BOB_KEY, BOB_SECRET) + "dataDir: " + dataDir + "\n");
+    server = ProxyServer.start(ProxyConfig.load(config), Clock.systemUTC());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static Map<String, String> env(Path dir, String key, String secret) {
+    return Map.of(
+        "AWS_ACCESS_KEY_ID", key,
+        "AWS_SECRET_ACCESS_KEY", secret,
+        "AWS_DEFAULT_REGION", "us-east-1",
+        "AWS_EC2_METADATA_DISABLED", "true",
+        "AWS_CONFIG_FILE", dir.resolve("no-config").toString(),
+        "AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString());
+  }
+
+  @Test
+  void readOnlyUserReadsButCannotWrite() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("reader"));
+    String aws = "/usr/bin/aws";
+    String endpoint = server.endpoint();
+    CliRunner admin = new CliRunner(env(dir, server.admin().accessKeyId(), server.admin().secretAccessKey()));
+    CliRunner reader = admin.withEnv(env(dir, READER_KEY, READER_SECRET));
+    Path file = dir.resolve("f.txt");
+    Files.writeString(file, "read me\n", StandardCharsets.UTF_8);
+    try {
+      ok(admin.run(dir, aws, "--endpoint-url", endpoint, "s3", "mb", "s3://rbucket"));
+      ok(admin.run(dir, aws, "--endpoint-url", endpoint, "s3", "cp", file.toString(), "s3://rbucket/k"));
+
+      assertTrue(ok(reader.run(dir, aws, "--endpoint-url", endpoint, "s3", "ls")).stdout().contains("rbucket"));
+      assertTrue(ok(reader.run(dir, aws, "--endpoint-url", endpoint, "s3", "ls", "s3://rbucket/")).stdout().contains("k"));
+      assertEquals("read me\n", ok(reader.run(dir, aws, "--endpoint-url", endpoint, "s3", "cp", "s3://rbucket/k", "-")).stdout());
+
+      CliRunner.Result put = reader.run(dir, aws, "--endpoint-url", endpoint, "s3", "cp", file.toString(), "s3://rbucket/new");
+      assertDenied(put, "User: arn:aws:iam::123456789012:user/reader is not authorized to perform: s3:PutObject");
+      assertDenied(reader.run(dir, aws, "--endpoint-url", endpoint, "s3", "rm", "s3://rbucket/k"), "s3:DeleteObject");
+      assertDenied(reader.run(dir, aws, "--endpoint-url", endpoint, "s3", "mb", "s3://cbucket"), "s3:CreateBucket");
+      CliRunner.Result rmAll = reader.run(dir, aws, "--endpoint-url", endpoint, "s3", "rm", "--recursive", "s3://rbucket/");
+      assertDenied(rmAll, "AccessDenied");
+
+      CliRunner.Result listing = ok(admin.run(dir, aws, "--endpoint-url", endpoint, "s3", "ls", "--recursive", "s3://rbucket/"));
+      assertTrue(listing.stdout().contains(" k") && !listing.stdout().contains("new"), "backend unchanged: " + listing.all());
+      assertTrue(!ok(admin.run(dir, aws, "--endpoint-url", endpoint, "s3", "ls")).stdout().contains("cbucket"));
+    } finally {
+      Files.createDirectories(Path.of("target"));
+      Files.writeString(Path.of("target", "policy-cli-transcript-reader.txt"), admin.transcript(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void homePrefixUserStaysInHome() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("bob"));
+    String aws = "/usr/bin/aws";
+    String endpoint = server.endpoint();
+    CliRunner admin = new CliRunner(env(dir, server.admin().accessKeyId(), server.admin().secretAccessKey()));
+    CliRunner bob = admin.withEnv(env(dir, BOB_KEY, BOB_SECRET));
+    Path file = dir.resolve("notes.txt");
+    Files.writeString(file, "bob's notes\n", StandardCharsets.UTF_8);
+    try {
+      ok(admin.run(dir, aws, "--endpoint-url", endpoint, "s3", "mb", "s3://shared"));
+      ok(admin.run(dir, aws, "--endpoint-url", endpoint, "s3", "cp", file.toString(), "s3://shared/other/secret.txt"));
+
+      ok(bob.run(dir, aws, "--endpoint-url", endpoint, "s3", "cp", file.toString(), "s3://shared/home/bob/notes.txt"));
+      assertTrue(ok(bob.run(dir, aws, "--endpoint-url", endpoint, "s3", "ls", "s3://shared/home/bob/")).stdout().contains("notes.txt"));
+      assertEquals("bob's notes\n", ok(bob.run(dir, aws, "--endpoint-url", endpoint, "s3", "cp", "s3://shared/home/bob/notes.txt", "-")).stdout());
+
+      assertDenied(bob.run(dir, aws, "--endpoint-url", endpoint, "s3", "cp", file.toString(), "s3://shared/home/alice/x.txt"), "s3:PutObject");
+      assertDenied(bob.run(dir, aws, "--endpoint-url", endpoint, "s3", "ls", "s3://shared/other/"), "s3:ListBucket");
+      // The download starts with HeadObject, whose 403 has no body to explain it.
+      CliRunner.Result get = bob.run(dir, aws, "--endpoint-url", endpoint, "s3", "cp", "s3://shared/other/secret.txt", "-");
+      assertTrue(get.exitCode() != 0 && get.all().contains("403"), get.all());
+      ok(bob.run(dir, aws, "--endpoint-url", endpoint, "s3", "rm", "s3://shared/home/bob/notes.txt"));
+    } finally {
+      Files.createDirectories(Path.of("target"));
+      Files.writeString(Path.of("target", "policy-cli-transcript-bob.txt"), admin.transcript(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static void assertDenied(CliRunner.Result r, String expected) {
+    assertTrue(r.exitCode() != 0, "must fail: " + r.all());
+    assertTrue(r.all().contains("AccessDenied") || r.all().contains("Forbidden"), r.all());
+    assertTrue(r.all().contains(expected), "expected '" + expected + "' in: " + r.all());
+  }
+
+  private static CliRunner.Result ok(CliRunner.Result r) {
+    assertEquals(0, r.exitCode(), r.all());
+    return r;
+  }
+}
