@@ -16,12 +16,22 @@ public final class UriEncoding {
   /**
    * The canonical URI of a raw (as received) path: decode once, re-encode once, keep {@code /},
    * never normalise ({@code //}, {@code .}, {@code ..} stay). A literal {@code +} is a plus sign.
+   * An encoded {@code %2F} stays {@code %2F}: the client signed its own encoded path, in which it
+   * was not a separator.
    */
   public static String canonicalPath(String rawPath) {
     if (rawPath == null || rawPath.isEmpty()) {
       return "/";
     }
-    return encode(decode(rawPath, false), true);
+    StringBuilder sb = new StringBuilder(rawPath.length() + 16);
+    String[] segments = rawPath.split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      if (i > 0) {
+        sb.append('/');
+      }
+      sb.append(encode(decode(segments[i], false), false));
+    }
+    return sb.toString();
   }
 
   /**
