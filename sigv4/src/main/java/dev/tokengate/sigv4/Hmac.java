@@ -1,6 +1,5 @@
 package dev.tokengate.sigv4;
 
-import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import javax.crypto.Mac;
@@ -41,8 +40,6 @@ public final class Hmac {
       return Mac.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK must provide " + algorithm, e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(algorithm + " unavailable", e);
     }
   }
 }
