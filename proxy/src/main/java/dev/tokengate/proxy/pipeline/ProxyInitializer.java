@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
  *   <li>{@link RequestAuthorizer}: S3 operation → IAM actions, policy evaluation, explained denials.
  *   <li>{@link ExpectContinueResponder}: {@code 100 Continue} only for authorised requests.
  *   <li>{@link PayloadVerifier}: the body against its signed SHA-256, holding back the end.
+ *   <li>{@link AwsChunkedDecoder}: aws-chunked framing removed, chunk/trailer signatures and checksums verified.
  *   <li>{@link DeleteObjectsFilter}: DeleteObjects authorized key by key; denied keys answered.
  *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded.
  *   <li>{@link BackendForwarder}: re-signed request to the backend, response streamed back.
@@ -51,6 +52,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             services.permissions(), services.bucketPolicies(), services.contexts(), services.shadowMode()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
+        .addLast("awsChunked", new AwsChunkedDecoder())
         .addLast("deleteObjects", new DeleteObjectsFilter())
         .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies()))
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))

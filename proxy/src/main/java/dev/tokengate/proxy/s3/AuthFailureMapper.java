@@ -21,6 +21,7 @@ public final class AuthFailureMapper {
           case SIGNATURE_MISMATCH, CHUNK_SIGNATURE_MISMATCH -> S3Error.SIGNATURE_DOES_NOT_MATCH;
           case MALFORMED_CHUNKED_BODY -> S3Error.INCOMPLETE_BODY;
           case PAYLOAD_HASH_MISMATCH -> S3Error.X_AMZ_CONTENT_SHA256_MISMATCH;
+          case CHECKSUM_MISMATCH -> S3Error.BAD_DIGEST;
         };
     Map<String, String> extra = new LinkedHashMap<>(e.details());
     return new S3Exception(error, e.getMessage() == null ? error.defaultMessage() : e.getMessage(), extra);

@@ -1,0 +1,173 @@
+package dev.tokengate.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.sigv4.CredentialScope;
+import dev.tokengate.sigv4.RequestSigner;
+import dev.tokengate.sigv4.SignedRequest;
+import dev.tokengate.sigv4.SigningKeyCache;
+import dev.tokengate.sigv4.chunked.ChunkSignatureChain;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * aws-chunked uploads as SDKs send them (signed chunks; unsigned chunks with a CRC32 trailer): the
+ * backend stores the plain bytes; a flipped byte or a wrong checksum is refused and nothing stored.
+ */
+@Timeout(120)
+class AwsChunkedUploadTest {
+  private static final DateTimeFormatter AMZ_DATE =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  @TempDir static Path dataDir;
+  static ProxyServer server;
+  static RawS3Client raw;
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = ProxyServer.start(
+        new ProxyConfig("127.0.0.1:0", dataDir.toString(), null, null, null, null, null, null), Clock.systemUTC());
+    raw = new RawS3Client(server.endpoint());
+    assertEquals(200, admin("PUT", "/chunky").statusCode());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  static HttpResponse<String> admin(String method, String path) throws Exception {
+    return raw.send(method, path, new byte[0], server.admin().accessKeyId(), server.admin().secretAccessKey(), Instant.now(), Map.of());
+  }
+
+  /** Signs the head with a STREAMING-* payload and frames {@code data} into chunks of {@code chunkSize}. */
+  static HttpResponse<String> upload(String key, byte[] data, int chunkSize, boolean signed, int corruptAt, boolean badCrc)
+      throws Exception {
+    URI uri = URI.create(server.endpoint() + "/chunky/" + key);
+    Instant now = Instant.now();
+    String amzDate = AMZ_DATE.format(now);
+    String mode = signed ? "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" : "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+    List<SignedRequest.Header> headers = new ArrayList<>();
+    headers.add(new SignedRequest.Header("content-encoding", "aws-chunked"));
+    headers.add(new SignedRequest.Header("host", uri.getHost() + ":" + uri.getPort()));
+    headers.add(new SignedRequest.Header("x-amz-content-sha256", mode));
+    headers.add(new SignedRequest.Header("x-amz-date", amzDate));
+    headers.add(new SignedRequest.Header("x-amz-decoded-content-length", Integer.toString(data.length)));
+    if (!signed) {
+      headers.add(new SignedRequest.Header("x-amz-trailer", "x-amz-checksum-crc32"));
+    }
+    SigningKeyCache keys = new SigningKeyCache(4);
+    String authorization =
+        new RequestSigner(keys).authorization(new SignedRequest("PUT", uri.getRawPath(), "", headers),
+            server.admin().accessKeyId(), server.admin().secretAccessKey(), "us-east-1", "s3", amzDate, mode);
+    String seed = authorization.substring(authorization.indexOf("Signature=") + "Signature=".length());
+    CredentialScope scope = new CredentialScope(amzDate.substring(0, 8), "us-east-1", "s3");
+    ChunkSignatureChain chain =
+        new ChunkSignatureChain(keys.signingKey(server.admin().secretAccessKey(), scope), amzDate, scope, seed);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (int off = 0; ; off += chunkSize) {
+      int n = Math.max(0, Math.min(chunkSize, data.length - off));
+      off = Math.min(off, data.length);
+      byte[] chunk = java.util.Arrays.copyOfRange(data, off, off + n);
+      body.write(Integer.toHexString(n).getBytes(StandardCharsets.US_ASCII));
+      if (signed) {
+        body.write((";chunk-signature=" + chain.signChunk(sha256(chunk))).getBytes(StandardCharsets.US_ASCII));
+      }
+      body.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      if (corruptAt >= off && corruptAt < off + n) {
+        chunk = chunk.clone();
+        chunk[corruptAt - off] ^= 1;
+      }
+      body.write(chunk);
+      if (n > 0) {
+        body.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      if (n == 0) {
+        break;
+      }
+    }
+    if (signed) {
+      body.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    } else {
+      CRC32 crc = new CRC32();
+      crc.update(data);
+      long value = crc.getValue() ^ (badCrc ? 1 : 0);
+      String b64 = Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) value).array());
+      body.write(("x-amz-checksum-crc32:" + b64 + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+            .header("Authorization", authorization);
+    for (SignedRequest.Header h : headers) {
+      if (!h.name().equals("host")) {
+        request.header(h.name(), h.value());
+      }
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static byte[] sha256(byte[] b) throws Exception {
+    return MessageDigest.getInstance("SHA-256").digest(b);
+  }
+
+  @Test
+  void signedChunksAreVerifiedAndStoredPlain() throws Exception {
+    byte[] data = "hello aws-chunked world, ".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
+    HttpResponse<String> put = upload("signed.txt", data, 64 * 1024, true, -1, false);
+    assertEquals(200, put.statusCode(), put.body());
+    HttpResponse<String> get = admin("GET", "/chunky/signed.txt");
+    assertEquals(new String(data, StandardCharsets.US_ASCII), get.body());
+  }
+
+  @Test
+  void unsignedChunksWithCrc32TrailerAreStoredPlain() throws Exception {
+    byte[] data = "trailer checksum body ".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+    HttpResponse<String> put = upload("trailer.txt", data, 8192, false, -1, false);
+    assertEquals(200, put.statusCode(), put.body());
+    assertEquals(new String(data, StandardCharsets.US_ASCII), admin("GET", "/chunky/trailer.txt").body());
+  }
+
+  @Test
+  void flippedByteInASignedChunkIsRefusedAndNothingIsStored() throws Exception {
+    byte[] data = "abcdefgh".repeat(40_000).getBytes(StandardCharsets.US_ASCII);
+    HttpResponse<String> put = upload("flipped.txt", data, 64 * 1024, true, 70_000, false);
+    assertEquals(403, put.statusCode(), put.body());
+    assertEquals("SignatureDoesNotMatch", RawS3Client.element(put.body(), "Code"));
+    assertEquals(404, admin("HEAD", "/chunky/flipped.txt").statusCode());
+  }
+
+  @Test
+  void wrongTrailerChecksumIsBadDigestAndNothingIsStored() throws Exception {
+    byte[] data = "crc crc crc ".repeat(5_000).getBytes(StandardCharsets.US_ASCII);
+    HttpResponse<String> put = upload("badcrc.txt", data, 4096, false, -1, true);
+    assertEquals(400, put.statusCode(), put.body());
+    assertEquals("BadDigest", RawS3Client.element(put.body(), "Code"));
+    assertEquals(404, admin("HEAD", "/chunky/badcrc.txt").statusCode());
+  }
+}
