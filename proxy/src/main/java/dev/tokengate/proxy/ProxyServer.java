@@ -54,7 +54,8 @@ public final class ProxyServer implements AutoCloseable {
   private final Channel listener;
 
   private ProxyServer(ProxyConfig config, Clock clock) throws IOException, InterruptedException {
-    Path dataDir = Path.of(config.dataDir());
+    // Absolute and normalised: S3Proxy refuses a base directory with "./" in it (InvalidRequest).
+    Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
     SecureRandom random = new SecureRandom();
     this.admin = BootstrapAdmin.loadOrCreate(dataDir, random);
     this.identities = new IdentityStore(config, admin);

@@ -35,7 +35,7 @@ public final class EmbeddedBackend implements AutoCloseable {
 
   /** Starts S3Proxy on a free loopback port and waits until it accepts connections. */
   public static EmbeddedBackend start(Path dataDir, Duration timeout) throws IOException {
-    Path objects = dataDir.resolve("objects");
+    Path objects = dataDir.toAbsolutePath().normalize().resolve("objects");
     Files.createDirectories(objects);
     int port = freePort();
     SecureRandom random = new SecureRandom();
