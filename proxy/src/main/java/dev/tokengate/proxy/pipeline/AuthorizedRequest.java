@@ -15,13 +15,16 @@ import java.util.function.UnaryOperator;
  * @param keyPermission for DeleteObjects, the per-key check the body handler applies; else null
  * @param responseRewriter when set, the forwarder buffers the (small) backend response body and
  *     passes it through this function before answering; else responses stream
+ * @param hideMissingKeys the caller may not list the bucket, so a missing key must answer 403, not
+ *     404 (S3 does not tell such a caller whether a key exists)
  */
 public record AuthorizedRequest(
     AuthenticatedRequest authenticated,
     S3Request s3,
     S3Operation operation,
     KeyPermission keyPermission,
-    UnaryOperator<String> responseRewriter) {
+    UnaryOperator<String> responseRewriter,
+    boolean hideMissingKeys) {
 
   /** Decides one key of a DeleteObjects body. */
   @FunctionalInterface
@@ -31,7 +34,7 @@ public record AuthorizedRequest(
   }
 
   public AuthorizedRequest(AuthenticatedRequest authenticated, S3Request s3, S3Operation operation) {
-    this(authenticated, s3, operation, null, null);
+    this(authenticated, s3, operation, null, null, false);
   }
 
   public HttpRequest head() {

@@ -44,6 +44,7 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
   private boolean responseStarted;
   private boolean backendReusable;
   private HttpResponse heldResponse;
+  private boolean masking;
   private io.netty.buffer.ByteBuf heldBody;
 
   public BackendForwarder(BackendPool pool, BackendRequestFactory requests) {
@@ -137,6 +138,14 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
       backendReusable = HttpUtil.isKeepAlive(response);
       HttpHeadersFilter.forResponse(response.headers(), request.requestId());
       response.headers().remove(HttpHeaderNames.CONNECTION);
+      if (request.hideMissingKeys() && response.status().code() == 404) {
+        masking = true;
+        ReferenceCountUtil.release(msg);
+        if (msg instanceof LastHttpContent) {
+          endMasked();
+        }
+        return;
+      }
       if (request.responseRewriter() != null && response.status().code() == 200) {
         heldResponse = response;
         heldBody = ctx.alloc().buffer();
@@ -144,6 +153,14 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
           return;
         }
       }
+    }
+    if (masking) {
+      boolean last = msg instanceof LastHttpContent;
+      ReferenceCountUtil.release(msg);
+      if (last) {
+        endMasked();
+      }
+      return;
     }
     if (heldResponse != null && msg instanceof HttpContent content) {
       heldBody.writeBytes(content.content());
@@ -167,6 +184,14 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
     if (!ctx.channel().isWritable()) {
       backend.config().setAutoRead(false);
     }
+  }
+
+  /** A 404 the caller may not see (no s3:ListBucket) becomes S3's 403 AccessDenied. */
+  private void endMasked() {
+    AuthorizedRequest r = request;
+    masking = false;
+    finish();
+    ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), Service.S3, new S3Exception(S3Error.ACCESS_DENIED), false));
   }
 
   /** Small responses (DeleteObjects results) rewritten whole by the request's rewriter. */
@@ -265,6 +290,7 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
       heldBody = null;
     }
     heldResponse = null;
+    masking = false;
     request = null;
     backend = null;
   }

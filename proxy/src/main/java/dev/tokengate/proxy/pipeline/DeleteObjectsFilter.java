@@ -125,7 +125,7 @@ public final class DeleteObjectsFilter extends ChannelInboundHandlerAdapter {
           new AuthenticatedRequest(reframed(a.head(), reduced), a.requestId(), a.service(), a.caller(), PayloadMode.UNSIGNED, a.verified());
       String errors = errorEntries(denied);
       ctx.fireChannelRead(
-          new AuthorizedRequest(rewritten, r.s3(), r.operation(), null, xml -> insertBeforeClose(xml, errors)));
+          new AuthorizedRequest(rewritten, r.s3(), r.operation(), null, xml -> insertBeforeClose(xml, errors), false));
       ctx.fireChannelRead(new DefaultLastHttpContent(Unpooled.wrappedBuffer(reduced)));
     }
   }

@@ -6,6 +6,7 @@ import dev.tokengate.policy.PolicySet;
 import dev.tokengate.policy.RequestContext;
 import dev.tokengate.policy.s3.S3ActionTable;
 import dev.tokengate.policy.s3.S3Authorization;
+import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.policy.s3.S3Permission;
 import dev.tokengate.policy.s3.S3Request;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestAuthorizer.class);
+
+  /** Operations whose 404 for a missing key depends on s3:ListBucket (AWS rule). */
+  private static final java.util.Set<S3Operation> READS_OBJECT =
+      java.util.EnumSet.of(S3Operation.HEAD_OBJECT, S3Operation.GET_OBJECT);
 
   private final PermissionResolver permissions;
   private final BucketPolicyStore bucketPolicies;
@@ -83,12 +88,24 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
         needed.evaluatedPerKey()
             ? (key, versionId) -> denial(ctx, r, s3, policies, S3ActionTable.deleteObjectsEntry(s3.bucket(), key, versionId))
             : null;
-    return new AuthorizedRequest(r, s3, needed.operation(), perKey, null);
+    boolean hideMissing =
+        READS_OBJECT.contains(needed.operation())
+            && denial(ctx, r, s3, policies, new S3Permission("s3:ListBucket", S3Permission.bucketArn(s3.bucket())), false) != null;
+    return new AuthorizedRequest(r, s3, needed.operation(), perKey, null, hideMissing);
   }
 
-  /** Evaluates one permission; null when allowed (or in shadow mode), else the AccessDenied message. */
   private String denial(
       ChannelHandlerContext ctx, AuthenticatedRequest r, S3Request s3, PolicySet policies, S3Permission p) {
+    return denial(ctx, r, s3, policies, p, true);
+  }
+
+  /**
+   * Evaluates one permission; null when allowed (or, if {@code enforce}, in shadow mode), else the
+   * AccessDenied message.
+   */
+  private String denial(
+      ChannelHandlerContext ctx, AuthenticatedRequest r, S3Request s3, PolicySet policies, S3Permission p,
+      boolean enforce) {
     boolean trace = LOG.isDebugEnabled();
     RequestContext context =
         contexts.create(r.caller(), s3, r.verified(), ctx.channel().remoteAddress(), false, p.action(), p.resource());
@@ -99,7 +116,7 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
     if (decision.allowed()) {
       return null;
     }
-    if (shadowMode) {
+    if (shadowMode && enforce) {
       LOG.warn("request {}: shadow mode, would deny: {}", r.requestId(), decision.accessDeniedMessage());
       return null;
     }
