@@ -9,6 +9,7 @@ import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.BootstrapAdmin;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.PolicyStore;
@@ -17,6 +18,7 @@ import dev.tokengate.proxy.pipeline.ProxyInitializer;
 import dev.tokengate.proxy.pipeline.ProxyServices;
 import dev.tokengate.proxy.sts.StsService;
 import dev.tokengate.proxy.sts.Totp;
+import dev.tokengate.proxy.token.KeyringAead;
 import dev.tokengate.proxy.token.KeyringFile;
 import dev.tokengate.proxy.token.SessionTokenSealer;
 import dev.tokengate.sigv4.RequestSigner;
@@ -62,7 +64,9 @@ public final class ProxyServer implements AutoCloseable {
     // Policies are checked before anything starts, so a bad one fails fast with its message.
     PolicyStore policies = new PolicyStore(identities.users(), identities.roles());
     PermissionResolver permissions = new PermissionResolver(policies);
-    SessionTokenSealer sealer = new SessionTokenSealer(KeyringFile.loadOrCreate(dataDir, random), random);
+    KeyringAead aead = new KeyringAead(KeyringFile.loadOrCreate(dataDir, random), random);
+    SessionTokenSealer sealer = new SessionTokenSealer(aead);
+    AuthorizationMessages messages = new AuthorizationMessages(aead);
     EmbeddedBackend started = null;
     try {
       if (config.backend() == null) {
@@ -82,12 +86,13 @@ public final class ProxyServer implements AutoCloseable {
           new ProxyInitializer(
               new ProxyServices(
                   new CredentialResolver(identities, sealer, clock),
-                  new StsService(identities, permissions, sealer, new AccessKeys(random), new Totp(6), clock),
+                  new StsService(identities, permissions, sealer, messages, new AccessKeys(random), new Totp(6), clock),
                   new SignatureVerifier(clock, keys),
                   java.util.Collections.unmodifiableSet(regions),
                   permissions,
                   new BucketPolicyStore(dataDir),
                   new RequestContextFactory(clock),
+                  messages,
                   config.shadowMode(),
                   pool,
                   // The backend checks our signature against its own clock: always sign with real time.

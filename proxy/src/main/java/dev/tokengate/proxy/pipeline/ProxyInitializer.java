@@ -49,7 +49,8 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("authenticate", new RequestAuthenticator(services.credentials(), services.verifier(), services.regions()))
         .addLast("stsAnswer", new StsHandler(services.sts()))
         .addLast("authorize", new RequestAuthorizer(
-            services.permissions(), services.bucketPolicies(), services.contexts(), services.shadowMode()))
+            services.permissions(), services.bucketPolicies(), services.contexts(), services.messages(),
+            services.shadowMode()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
         .addLast("awsChunked", new AwsChunkedDecoder())

@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
@@ -24,6 +25,7 @@ public record ProxyServices(
     PermissionResolver permissions,
     BucketPolicyStore bucketPolicies,
     RequestContextFactory contexts,
+    AuthorizationMessages messages,
     boolean shadowMode,
     BackendPool backendPool,
     BackendRequestFactory backendRequests) {}

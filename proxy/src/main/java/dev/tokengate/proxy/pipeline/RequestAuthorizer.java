@@ -9,6 +9,7 @@ import dev.tokengate.policy.s3.S3Authorization;
 import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.policy.s3.S3Permission;
 import dev.tokengate.policy.s3.S3Request;
+import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
@@ -18,6 +19,7 @@ import dev.tokengate.proxy.s3.S3Exception;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +41,14 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   private final PermissionResolver permissions;
   private final BucketPolicyStore bucketPolicies;
   private final RequestContextFactory contexts;
+  private final AuthorizationMessages messages;
   private final boolean shadowMode;
   private final BodyDiscarder body = new BodyDiscarder();
 
   public RequestAuthorizer(
       PermissionResolver permissions, BucketPolicyStore bucketPolicies, RequestContextFactory contexts,
-      boolean shadowMode) {
+      AuthorizationMessages messages, boolean shadowMode) {
+    this.messages = messages;
     this.permissions = permissions;
     this.bucketPolicies = bucketPolicies;
     this.contexts = contexts;
@@ -79,33 +83,35 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
     List<S3Permission> checks = needed.permissions();
     PolicySet policies = permissions.forCaller(r.caller()).withResource(bucketPolicies.find(s3.bucket()));
     for (S3Permission p : checks) {
-      String denial = denial(ctx, r, s3, policies, p);
-      if (denial != null) {
-        throw new S3Exception(S3Error.ACCESS_DENIED, denial);
+      Denial denial = evaluate(ctx, r, s3, policies, p);
+      if (denial != null && !shadow(r, denial)) {
+        // Evaluated again with a trace: denials are rare, and the sealed message explains them fully.
+        Decision traced = PolicyEvaluator.evaluate(policies, denial.context(), true);
+        throw new S3Exception(
+            S3Error.ACCESS_DENIED,
+            traced.accessDeniedMessage(),
+            Map.of("EncodedAuthorizationMessage", messages.encode(traced, denial.context())));
       }
     }
     AuthorizedRequest.KeyPermission perKey =
         needed.evaluatedPerKey()
-            ? (key, versionId) -> denial(ctx, r, s3, policies, S3ActionTable.deleteObjectsEntry(s3.bucket(), key, versionId))
+            ? (key, versionId) -> {
+              Denial d = evaluate(ctx, r, s3, policies, S3ActionTable.deleteObjectsEntry(s3.bucket(), key, versionId));
+              return d == null || shadow(r, d) ? null : d.decision().accessDeniedMessage();
+            }
             : null;
     boolean hideMissing =
         READS_OBJECT.contains(needed.operation())
-            && denial(ctx, r, s3, policies, new S3Permission("s3:ListBucket", S3Permission.bucketArn(s3.bucket())), false) != null;
+            && evaluate(ctx, r, s3, policies, new S3Permission("s3:ListBucket", S3Permission.bucketArn(s3.bucket()))) != null;
     return new AuthorizedRequest(r, s3, needed.operation(), perKey, null, hideMissing);
   }
 
-  private String denial(
-      ChannelHandlerContext ctx, AuthenticatedRequest r, S3Request s3, PolicySet policies, S3Permission p) {
-    return denial(ctx, r, s3, policies, p, true);
-  }
+  /** A decision that did not allow, with the context it was made in. */
+  private record Denial(Decision decision, RequestContext context) {}
 
-  /**
-   * Evaluates one permission; null when allowed (or, if {@code enforce}, in shadow mode), else the
-   * AccessDenied message.
-   */
-  private String denial(
-      ChannelHandlerContext ctx, AuthenticatedRequest r, S3Request s3, PolicySet policies, S3Permission p,
-      boolean enforce) {
+  /** Evaluates one permission; null when allowed. */
+  private Denial evaluate(
+      ChannelHandlerContext ctx, AuthenticatedRequest r, S3Request s3, PolicySet policies, S3Permission p) {
     boolean trace = LOG.isDebugEnabled();
     RequestContext context =
         contexts.create(r.caller(), s3, r.verified(), ctx.channel().remoteAddress(), false, p.action(), p.resource());
@@ -113,13 +119,14 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
     if (trace) {
       LOG.debug("request {}: {} {}\n{}", r.requestId(), p.action(), decision.summary(), decision.trace());
     }
-    if (decision.allowed()) {
-      return null;
+    return decision.allowed() ? null : new Denial(decision, context);
+  }
+
+  /** In shadow mode a denial is only logged, and the request goes on. */
+  private boolean shadow(AuthenticatedRequest r, Denial denial) {
+    if (shadowMode) {
+      LOG.warn("request {}: shadow mode, would deny: {}", r.requestId(), denial.decision().accessDeniedMessage());
     }
-    if (shadowMode && enforce) {
-      LOG.warn("request {}: shadow mode, would deny: {}", r.requestId(), decision.accessDeniedMessage());
-      return null;
-    }
-    return decision.accessDeniedMessage();
+    return shadowMode;
   }
 }

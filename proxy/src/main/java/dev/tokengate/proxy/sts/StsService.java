@@ -1,10 +1,12 @@
 package dev.tokengate.proxy.sts;
 
 import dev.tokengate.policy.PrincipalType;
+import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.token.KeyringAead;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,15 +21,17 @@ public final class StsService {
   private static final Pattern ACCESS_KEY_ID = Pattern.compile("[\\w]*");
 
   private final IdentityStore identities;
+  private final AuthorizationMessages messages;
   private final StsPermissions permissions;
   private final GetSessionTokenAction getSessionToken;
   private final AssumeRoleAction assumeRole;
   private final GetFederationTokenAction getFederationToken;
 
   public StsService(
-      IdentityStore identities, PermissionResolver permissions, SessionSealer sealer, AccessKeys keys,
-      MfaVerifier mfa, Clock clock) {
+      IdentityStore identities, PermissionResolver permissions, SessionSealer sealer, AuthorizationMessages messages,
+      AccessKeys keys, MfaVerifier mfa, Clock clock) {
     this.identities = identities;
+    this.messages = messages;
     this.permissions = new StsPermissions(permissions, clock);
     CredentialIssuer issuer = new CredentialIssuer(sealer, keys);
     this.getSessionToken = new GetSessionTokenAction(issuer, mfa, clock);
@@ -62,7 +66,8 @@ public final class StsService {
           case "AssumeRole" -> assumeRole.handle(request, caller);
           case "GetFederationToken" -> getFederationToken.handle(request, caller);
           case "GetAccessKeyInfo" -> accessKeyInfo(request, caller);
-          case "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML", "DecodeAuthorizationMessage" ->
+          case "DecodeAuthorizationMessage" -> decodeAuthorizationMessage(request, caller);
+          case "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML" ->
               throw new StsException(StsError.NOT_IMPLEMENTED, action + " is not implemented by tokengate yet.");
           default -> throw new StsException(
               StsError.INVALID_ACTION, "Could not find operation " + action + " for version " + StsRequest.VERSION);
@@ -90,6 +95,20 @@ public final class StsService {
     result.put("UserId", caller.principal().userId());
     result.put("Account", caller.principal().accountId());
     result.put("Arn", caller.arn());
+    return result;
+  }
+
+  private Map<String, Object> decodeAuthorizationMessage(StsRequest request, Caller caller) throws StsException {
+    StsValidation v = new StsValidation();
+    String encoded = v.required(request, "EncodedMessage", 1, 10240, null);
+    v.check();
+    permissions.require(caller, "sts:DecodeAuthorizationMessage", "*", Map.of());
+    Map<String, Object> result = new LinkedHashMap<>();
+    try {
+      result.put("DecodedMessage", messages.decode(encoded));
+    } catch (KeyringAead.NotOpened e) {
+      throw new StsException(StsError.INVALID_AUTHORIZATION_MESSAGE, "Invalid authorization message");
+    }
     return result;
   }
 
