@@ -15,7 +15,10 @@ import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.PolicyStore;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
+import dev.tokengate.proxy.iam.PolicySimulation;
 import dev.tokengate.proxy.pipeline.ProxyServices;
+import dev.tokengate.proxy.pipeline.Service;
+import java.util.Map;
 import dev.tokengate.proxy.sts.StsService;
 import dev.tokengate.proxy.sts.Totp;
 import dev.tokengate.proxy.token.KeyringAead;
@@ -67,6 +70,7 @@ public final class ProxyServer implements AutoCloseable {
     KeyringAead aead = new KeyringAead(KeyringFile.loadOrCreate(dataDir, random), random);
     SessionTokenSealer sealer = new SessionTokenSealer(aead);
     AuthorizationMessages messages = new AuthorizationMessages(aead);
+    BucketPolicyStore bucketPolicies = new BucketPolicyStore(dataDir);
     EmbeddedBackend started = null;
     try {
       if (config.backend() == null) {
@@ -86,11 +90,15 @@ public final class ProxyServer implements AutoCloseable {
           new ProxyInitializer(
               new ProxyServices(
                   new CredentialResolver(identities, sealer, clock),
-                  new StsService(identities, permissions, sealer, messages, new AccessKeys(random), new Totp(6), clock),
+                  Map.of(
+                      Service.STS,
+                      new StsService(identities, permissions, sealer, messages, new AccessKeys(random), new Totp(6), clock),
+                      Service.IAM,
+                      new PolicySimulation(identities, permissions, bucketPolicies)),
                   new SignatureVerifier(clock, keys),
                   java.util.Collections.unmodifiableSet(regions),
                   permissions,
-                  new BucketPolicyStore(dataDir),
+                  bucketPolicies,
                   new RequestContextFactory(clock),
                   messages,
                   config.shadowMode(),

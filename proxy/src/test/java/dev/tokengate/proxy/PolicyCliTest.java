@@ -141,6 +141,22 @@ class PolicyCliTest {
     }
   }
 
+  @Test
+  void simulatorAnswersThroughTheIamApi() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("simulate"));
+    CliRunner admin = new CliRunner(env(dir, server.admin().accessKeyId(), server.admin().secretAccessKey()));
+    CliRunner.Result r =
+        ok(admin.run(dir, "/usr/bin/aws", "--endpoint-url", server.endpoint(), "iam", "simulate-principal-policy",
+            "--policy-source-arn", "arn:aws:iam::123456789012:user/bob",
+            "--action-names", "s3:PutObject", "--resource-arns", "arn:aws:s3:::shared/home/bob/x", "arn:aws:s3:::shared/other/x",
+            "--query", "EvaluationResults[].[EvalResourceName,EvalDecision]", "--output", "text"));
+    assertEquals("arn:aws:s3:::shared/home/bob/x\tallowed\narn:aws:s3:::shared/other/x\timplicitDeny\n", r.stdout());
+    CliRunner.Result refused =
+        admin.withEnv(env(dir, BOB_KEY, BOB_SECRET)).run(dir, "/usr/bin/aws", "--endpoint-url", server.endpoint(), "iam",
+            "simulate-principal-policy", "--policy-source-arn", "arn:aws:iam::123456789012:user/reader", "--action-names", "s3:GetObject");
+    assertDenied(refused, "iam:SimulatePrincipalPolicy");
+  }
+
   private static void assertDenied(CliRunner.Result r, String expected) {
     assertTrue(r.exitCode() != 0, "must fail: " + r.all());
     assertTrue(r.all().contains("AccessDenied") || r.all().contains("Forbidden"), r.all());

@@ -45,8 +45,8 @@ public final class ErrorResponder extends ChannelInboundHandlerAdapter {
   static void respond(ChannelHandlerContext ctx, FailedRequest failed) {
     S3Exception e = failed.error();
     LOG.debug("request {} failed: {} {}", failed.requestId(), e.error().code(), e.getMessage());
-    if (failed.service() == Service.STS) {
-      StsResponder.error(ctx, failed.requestId(), StsErrorMapper.fromS3(e), failed.closeConnection());
+    if (failed.service() != Service.S3) {
+      StsResponder.error(ctx, failed.service(), failed.requestId(), StsErrorMapper.fromS3(e), failed.closeConnection());
       return;
     }
     boolean head = failed.head() != null && HttpMethod.HEAD.equals(failed.head().method());

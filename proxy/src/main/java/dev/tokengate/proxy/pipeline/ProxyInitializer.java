@@ -15,7 +15,8 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
  *       form body); S3 requests keep streaming.
  *   <li>{@link RequestAuthenticator}: scheme, access key, time, token, signature → {@link
  *       AuthenticatedRequest} or {@link FailedRequest}.
- *   <li>{@link StsHandler}: STS calls answered (sessions minted, sealed into tokens).
+ *   <li>{@link QueryApiHandler}: STS calls answered (sessions minted, sealed into tokens); IAM's
+ *       SimulatePrincipalPolicy answered from the proxy's policies.
  *   <li>{@link RequestAuthorizer}: S3 operation → IAM actions, policy evaluation, explained denials.
  *   <li>{@link ExpectContinueResponder}: {@code 100 Continue} only for authorised requests.
  *   <li>{@link PayloadVerifier}: the body against its signed SHA-256, holding back the end.
@@ -47,7 +48,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("sts", new StsRequestAggregator())
         .addLast("authenticate", new RequestAuthenticator(services.credentials(), services.verifier(), services.regions()))
-        .addLast("stsAnswer", new StsHandler(services.sts()))
+        .addLast("queryApis", new QueryApiHandler(services.queryApis()))
         .addLast("authorize", new RequestAuthorizer(
             services.permissions(), services.bucketPolicies(), services.contexts(), services.messages(),
             services.shadowMode()))

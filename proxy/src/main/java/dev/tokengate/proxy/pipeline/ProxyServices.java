@@ -7,7 +7,8 @@ import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.backend.BackendPool;
 import dev.tokengate.proxy.backend.BackendRequestFactory;
 import dev.tokengate.proxy.identity.CredentialResolver;
-import dev.tokengate.proxy.sts.StsService;
+import dev.tokengate.proxy.sts.QueryApi;
+import java.util.Map;
 import dev.tokengate.sigv4.SignatureVerifier;
 import java.util.Set;
 
@@ -19,7 +20,7 @@ import java.util.Set;
  */
 public record ProxyServices(
     CredentialResolver credentials,
-    StsService sts,
+    Map<Service, QueryApi> queryApis,
     SignatureVerifier verifier,
     Set<String> regions,
     PermissionResolver permissions,

@@ -59,10 +59,10 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
     if (msg instanceof StsHttpRequest sts) {
       String requestId = RequestIds.next();
       try {
-        ctx.fireChannelRead(authenticate(sts, requestId, Service.STS));
+        ctx.fireChannelRead(authenticate(sts, requestId, sts.service()));
       } catch (S3Exception e) {
         sts.release();
-        ctx.fireChannelRead(new FailedRequest(sts, requestId, Service.STS, e, false));
+        ctx.fireChannelRead(new FailedRequest(sts, requestId, sts.service(), e, false));
       }
     } else if (msg instanceof HttpRequest head) {
       String requestId = RequestIds.next();
@@ -95,8 +95,8 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
         throw new S3Exception(S3Error.INVALID_REQUEST, "Please use AWS4-HMAC-SHA256.");
       }
       SigV4Authorization v4 = (SigV4Authorization) parsed;
-      if (service == Service.STS) {
-        checkStsScope(v4);
+      if (service != Service.S3) {
+        checkQueryScope(v4, service == Service.STS ? "sts" : "iam");
         v4 = withBodyHash(v4, (StsHttpRequest) head);
       } else {
         checkS3Scope(v4);
@@ -124,12 +124,10 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
         v4.expiresSeconds(), hash, v4.securityToken());
   }
 
-  private static void checkStsScope(SigV4Authorization v4) throws S3Exception {
-    String service = v4.credential().scope().service();
-    if (!service.equals("sts")) {
+  private static void checkQueryScope(SigV4Authorization v4, String expected) throws S3Exception {
+    if (!v4.credential().scope().service().equals(expected)) {
       throw new S3Exception(
-          S3Error.AUTHORIZATION_HEADER_MALFORMED,
-          "Credential should be scoped to correct service: 'sts'.");
+          S3Error.AUTHORIZATION_HEADER_MALFORMED, "Credential should be scoped to correct service: '" + expected + "'.");
     }
   }
 

@@ -5,5 +5,7 @@ public enum Service {
   /** The S3 REST API: XML {@code <Error>} bodies. */
   S3,
   /** The STS query protocol: {@code <ErrorResponse>} bodies. */
-  STS
+  STS,
+  /** The IAM query protocol (SimulatePrincipalPolicy): {@code <ErrorResponse>} bodies. */
+  IAM
 }

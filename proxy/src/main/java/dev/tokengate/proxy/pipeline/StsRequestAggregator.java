@@ -30,40 +30,45 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
   static final int MAX_BODY = 256 * 1024;
 
   private HttpRequest head;
+  private Service headService;
   private CompositeByteBuf body;
 
-  /** STS: signed for service sts, addressed to an sts.* host, or a query-protocol call to "/". */
-  static boolean isSts(HttpRequest request) {
+  /**
+   * IAM: signed for service iam or addressed to an iam.* host. STS: signed for service sts, an
+   * sts.* host, or any other query-protocol call to "/". Null for S3.
+   */
+  static Service serviceOf(HttpRequest request) {
     String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
-    if (authorization.contains("/sts/aws4_request")) {
-      return true;
+    String host = request.headers().get(HttpHeaderNames.HOST, "").toLowerCase(Locale.ROOT);
+    if (authorization.contains("/iam/aws4_request") || host.startsWith("iam.")) {
+      return Service.IAM;
     }
     String uri = request.uri();
-    if (uri.contains("%2Fsts%2Faws4_request")) {
-      return true;
-    }
-    String host = request.headers().get(HttpHeaderNames.HOST, "").toLowerCase(Locale.ROOT);
-    if (host.startsWith("sts.")) {
-      return true;
+    if (authorization.contains("/sts/aws4_request") || uri.contains("%2Fsts%2Faws4_request") || host.startsWith("sts.")) {
+      return Service.STS;
     }
     boolean root = uri.equals("/") || uri.startsWith("/?");
     if (!root || authorization.contains("/s3/aws4_request")) {
-      return false;
+      return null;
     }
     String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
-    return (HttpMethod.POST.equals(request.method()) && contentType.startsWith("application/x-www-form-urlencoded"))
-        || uri.startsWith("/?Action=")
-        || uri.contains("&Action=");
+    boolean query =
+        (HttpMethod.POST.equals(request.method()) && contentType.startsWith("application/x-www-form-urlencoded"))
+            || uri.startsWith("/?Action=")
+            || uri.contains("&Action=");
+    return query ? Service.STS : null;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest request && isSts(request)) {
+    Service service = msg instanceof HttpRequest request ? serviceOf(request) : null;
+    if (msg instanceof HttpRequest request && service != null) {
       if (HttpUtil.getContentLength(request, 0L) > MAX_BODY) {
         tooLarge(ctx, request, msg);
         return;
       }
       head = request;
+      headService = service;
       body = ctx.alloc().compositeBuffer();
       if (HttpUtil.is100ContinueExpected(request)) {
         ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
@@ -88,7 +93,7 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
       return;
     }
     if (content instanceof LastHttpContent) {
-      StsHttpRequest full = new StsHttpRequest(head, body, ((LastHttpContent) content).trailingHeaders());
+      StsHttpRequest full = new StsHttpRequest(head, body, ((LastHttpContent) content).trailingHeaders(), headService);
       head = null;
       body = null;
       ctx.fireChannelRead(full);

@@ -2,6 +2,7 @@ package dev.tokengate.proxy.pipeline;
 
 import dev.tokengate.proxy.sts.QueryXml;
 import dev.tokengate.proxy.sts.StsException;
+import dev.tokengate.proxy.sts.StsXmlNamespace;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,7 +15,6 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /** Writes STS query-protocol responses: {@code text/xml}, {@code x-amzn-RequestId}. */
 final class StsResponder {
-  static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 
   private StsResponder() {}
 
@@ -22,8 +22,9 @@ final class StsResponder {
     write(ctx, requestId, HttpResponseStatus.OK, body, false);
   }
 
-  static void error(ChannelHandlerContext ctx, String requestId, StsException e, boolean close) {
-    byte[] body = QueryXml.error(NAMESPACE, e.error(), e.getMessage(), requestId);
+  static void error(ChannelHandlerContext ctx, Service service, String requestId, StsException e, boolean close) {
+    String namespace = service == Service.IAM ? StsXmlNamespace.IAM : StsXmlNamespace.STS;
+    byte[] body = QueryXml.error(namespace, e.error(), e.getMessage(), requestId);
     write(ctx, requestId, HttpResponseStatus.valueOf(e.error().status()), body, close);
   }
 

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * session credentials cannot mint sessions of the same kind; federated users may only ask who they
  * are), and renders the XML response.
  */
-public final class StsService {
+public final class StsService implements QueryApi {
   private static final Pattern ACCESS_KEY_ID = Pattern.compile("[\\w]*");
 
   private final IdentityStore identities;
@@ -43,6 +43,7 @@ public final class StsService {
    * @param caller null for an unsigned call
    * @return the XML response document
    */
+  @Override
   public byte[] handle(StsRequest request, Caller caller, String requestId) throws StsException {
     if (request.action() == null) {
       throw new StsException(StsError.MISSING_PARAMETER, "The request must contain the parameter Action");
