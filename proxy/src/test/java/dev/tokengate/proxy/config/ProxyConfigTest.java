@@ -1,0 +1,66 @@
+package dev.tokengate.proxy.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configuration is validated as a whole at startup, each problem naming its field. */
+class ProxyConfigTest {
+  @TempDir Path dir;
+
+  private InvalidConfigException invalid(String yaml) throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, yaml);
+    return assertThrows(InvalidConfigException.class, () -> ProxyConfig.load(file));
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsField() throws Exception {
+    InvalidConfigException e = invalid("""
+        listen: localhost:99999
+        accountId: "12345"
+        backend: {endpoint: "ftp://x", accessKey: a}
+        users:
+          - name: "bad name!"
+            accessKeys: [{id: AKIA1, secret: short}]
+          - name: twin
+          - name: twin
+        roles:
+          - name: r
+            maxSessionDuration: 100
+        """);
+    String m = e.getMessage();
+    assertTrue(m.contains("listen must be host:port with a port from 0 to 65535"), m);
+    assertTrue(m.contains("accountId must be 12 digits"), m);
+    assertTrue(m.contains("backend.endpoint must be an http://host[:port] URL"), m);
+    assertTrue(m.contains("backend.secretKey is required"), m);
+    assertTrue(m.contains("users[0].name must be 1-64 characters"), m);
+    assertTrue(m.contains("users[0].accessKeys[0].id must be AKIA followed by"), m);
+    assertTrue(m.contains("users[0].accessKeys[0].secret must be at least 16 characters"), m);
+    assertTrue(m.contains("users[2].name 'twin' is used by another user"), m);
+    assertTrue(m.contains("roles[0].trustPolicy is required"), m);
+    assertTrue(m.contains("roles[0].maxSessionDuration must be 3600 to 43200 seconds"), m);
+  }
+
+  @Test
+  void unknownFieldIsRefused() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "listen: 127.0.0.1:0\nlisten_port: 5\n");
+    Exception e = assertThrows(Exception.class, () -> ProxyConfig.load(file));
+    assertTrue(e.getMessage().contains("listen_port"), e.getMessage());
+  }
+
+  @Test
+  void defaultsApply() {
+    ProxyConfig c = ProxyConfig.defaults();
+    assertEquals("127.0.0.1", c.listenHost());
+    assertEquals(0, c.listenPort());
+    assertEquals("123456789012", c.accountId());
+    assertTrue(c.problems().isEmpty());
+  }
+}
