@@ -4,11 +4,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy's architecture in one method: every handler a request passes, in order.
  *
  * <ol>
+ *   <li>{@code IdleStateHandler} + {@link IdleConnectionCloser}: connections idle both ways close.
  *   <li>{@code HttpServerCodec}: HTTP/1.1 framing; bodies stream as chunks of at most 64 KiB.
  *   <li>{@code HttpServerKeepAliveHandler}: connection reuse and {@code Connection: close}.
  *   <li>{@link StsRequestAggregator}: STS calls are buffered whole (their signature covers the
@@ -33,6 +36,8 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private static final int MAX_INITIAL_LINE = 16 * 1024;
 
   private static final int MAX_HEADER_SIZE = 64 * 1024;
+  /** Longer than any client's keep-alive idle time we know of, short enough to shed dead peers. */
+  private static final int IDLE_SECONDS = 120;
   private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
   private final ProxyServices services;
@@ -44,6 +49,8 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   @Override
   protected void initChannel(SocketChannel ch) {
     ch.pipeline()
+        .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+        .addLast("idleClose", new IdleConnectionCloser())
         .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("sts", new StsRequestAggregator())

@@ -1,0 +1,87 @@
+package dev.tokengate.proxy.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.tokengate.policy.s3.S3Operation;
+import dev.tokengate.policy.s3.S3Request;
+import dev.tokengate.proxy.s3.S3Error;
+import dev.tokengate.sigv4.AuthStyle;
+import dev.tokengate.sigv4.Credential;
+import dev.tokengate.sigv4.CredentialScope;
+import dev.tokengate.sigv4.PayloadMode;
+import dev.tokengate.sigv4.SigV4Authorization;
+import dev.tokengate.sigv4.VerifiedRequest;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The body is checked against its signed hash, and its last piece only goes on once it matched. */
+class PayloadVerifierTest {
+
+  static AuthorizedRequest request(String hash) {
+    SigV4Authorization auth =
+        new SigV4Authorization(AuthStyle.HEADER, new Credential("AKIAX", new CredentialScope("20260101", "us-east-1", "s3")),
+            List.of("host"), "00", "20260101T000000Z", Instant.EPOCH, -1, hash, null);
+    AuthenticatedRequest a =
+        new AuthenticatedRequest(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/b/k"), "RID", Service.S3,
+            null, PayloadMode.SIGNED, new VerifiedRequest(auth, PayloadMode.SIGNED, new byte[32]));
+    return new AuthorizedRequest(a, S3Request.of("PUT", "b", "k", Map.of()), S3Operation.PUT_OBJECT);
+  }
+
+  static String sha256(String s) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static HttpContent part(String s) {
+    return new DefaultHttpContent(Unpooled.copiedBuffer(s, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void matchingBodyPassesWithTheLastPieceHeldUntilTheEnd() throws Exception {
+    EmbeddedChannel ch = new EmbeddedChannel(new PayloadVerifier());
+    ch.writeInbound(request(sha256("abcdef")));
+    assertInstanceOf(AuthorizedRequest.class, ch.readInbound());
+    ch.writeInbound(part("ab"));
+    assertNull(ch.readInbound(), "the newest piece is held back");
+    ch.writeInbound(part("cd"));
+    HttpContent first = ch.readInbound();
+    assertEquals("ab", first.content().toString(StandardCharsets.UTF_8));
+    first.release();
+    ch.writeInbound(new DefaultLastHttpContent(Unpooled.copiedBuffer("ef", StandardCharsets.UTF_8)));
+    HttpContent second = ch.readInbound();
+    assertEquals("cd", second.content().toString(StandardCharsets.UTF_8));
+    second.release();
+    LastHttpContent last = ch.readInbound();
+    assertEquals("ef", last.content().toString(StandardCharsets.UTF_8));
+    last.release();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void mismatchReleasesTheHeldPieceAndFails() throws Exception {
+    EmbeddedChannel ch = new EmbeddedChannel(new PayloadVerifier());
+    ch.writeInbound(request(sha256("something else")));
+    ch.readInbound();
+    ch.writeInbound(part("ab"));
+    ch.writeInbound(new DefaultLastHttpContent(Unpooled.copiedBuffer("cd", StandardCharsets.UTF_8)));
+    FailedRequest failed = ch.readInbound();
+    assertEquals(S3Error.X_AMZ_CONTENT_SHA256_MISMATCH, failed.error().error());
+    assertNull(ch.readInbound(), "no body byte may follow a failure");
+    ch.finishAndReleaseAll();
+  }
+}
