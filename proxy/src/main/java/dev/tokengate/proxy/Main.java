@@ -29,7 +29,7 @@ public final class Main {
       }
     }
     if (args.length == 0) {
-      config = new ProxyConfig("127.0.0.1:9000", null, null, null, null, null, null, null);
+      config = ProxyConfig.of("127.0.0.1:9000", null);
     }
     ProxyServer server;
     try {

@@ -25,6 +25,7 @@ import dev.tokengate.proxy.token.KeyringAead;
 import dev.tokengate.proxy.token.KeyringFile;
 import dev.tokengate.proxy.token.SessionTokenSealer;
 import dev.tokengate.sigv4.RequestSigner;
+import dev.tokengate.sigv4.SigV2Verifier;
 import dev.tokengate.sigv4.SignatureVerifier;
 import dev.tokengate.sigv4.SigningKeyCache;
 import io.netty.bootstrap.ServerBootstrap;
@@ -96,6 +97,7 @@ public final class ProxyServer implements AutoCloseable {
                       Service.IAM,
                       new PolicySimulation(identities, permissions, bucketPolicies)),
                   new SignatureVerifier(clock, keys),
+                  config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   java.util.Collections.unmodifiableSet(regions),
                   permissions,
                   bucketPolicies,

@@ -37,7 +37,7 @@ class AuthErrorsTest {
   @BeforeAll
   static void start() throws Exception {
     server = ProxyServer.start(
-        new ProxyConfig("127.0.0.1:0", dataDir.toString(), null, null, null, null, null, null), Clock.systemUTC());
+        ProxyConfig.of("127.0.0.1:0", dataDir.toString()), Clock.systemUTC());
   }
 
   @AfterAll

@@ -50,7 +50,7 @@ class AwsChunkedUploadTest {
   @BeforeAll
   static void start() throws Exception {
     server = ProxyServer.start(
-        new ProxyConfig("127.0.0.1:0", dataDir.toString(), null, null, null, null, null, null), Clock.systemUTC());
+        ProxyConfig.of("127.0.0.1:0", dataDir.toString()), Clock.systemUTC());
     raw = new RawS3Client(server.endpoint());
     assertEquals(200, admin("PUT", "/chunky").statusCode());
   }

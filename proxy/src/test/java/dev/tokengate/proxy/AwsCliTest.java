@@ -33,7 +33,7 @@ class AwsCliTest {
   static void start() throws Exception {
     server =
         ProxyServer.start(
-            new ProxyConfig("127.0.0.1:0", dataDir.toString(), null, null, null, null, null, null),
+            ProxyConfig.of("127.0.0.1:0", dataDir.toString()),
             Clock.systemUTC());
   }
 

@@ -22,7 +22,7 @@ class BackendDownTest {
   void stoppedBackendGives503WithinSeconds() throws Exception {
     try (ProxyServer server =
         ProxyServer.start(
-            new ProxyConfig("127.0.0.1:0", dataDir.toString(), null, null, null, null, null, null),
+            ProxyConfig.of("127.0.0.1:0", dataDir.toString()),
             Clock.systemUTC())) {
       RawS3Client raw = new RawS3Client(server.endpoint());
       HttpResponse<String> up =

@@ -22,7 +22,7 @@ class RelativeDataDirTest {
   void bucketCanBeCreatedWithADotSlashDataDir() throws Exception {
     String relative = "./target/relative-data-" + System.nanoTime();
     try (ProxyServer server =
-        ProxyServer.start(new ProxyConfig("127.0.0.1:0", relative, null, null, null, null, null, null), Clock.systemUTC())) {
+        ProxyServer.start(ProxyConfig.of("127.0.0.1:0", relative), Clock.systemUTC())) {
       HttpResponse<String> mb =
           new RawS3Client(server.endpoint())
               .send("PUT", "/relative", new byte[0], server.admin().accessKeyId(), server.admin().secretAccessKey(),

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  *   accessKey: ...
  *   secretKey: ...
  *   region: us-east-1
+ * shadowMode: false             # log "would deny" and forward anyway
+ * acceptSigV2: false            # legacy SigV2 (s3cmd --signature-v2, rclone --s3-v2-auth)
  * users: [...]                  # see UserConfig
  * roles: [...]                  # see RoleConfig
  * </pre>
@@ -44,7 +46,8 @@ public record ProxyConfig(
     @JsonProperty("backend") BackendConfig backend,
     @JsonProperty("users") List<UserConfig> users,
     @JsonProperty("roles") List<RoleConfig> roles,
-    @JsonProperty("shadowMode") Boolean shadowMode) {
+    @JsonProperty("shadowMode") Boolean shadowMode,
+    @JsonProperty("acceptSigV2") Boolean acceptSigV2) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
@@ -57,11 +60,17 @@ public record ProxyConfig(
     users = users == null ? List.of() : List.copyOf(users);
     roles = roles == null ? List.of() : List.copyOf(roles);
     shadowMode = shadowMode != null && shadowMode;
+    acceptSigV2 = acceptSigV2 != null && acceptSigV2;
   }
 
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
-    return new ProxyConfig(null, null, null, null, null, null, null, null);
+    return new ProxyConfig(null, null, null, null, null, null, null, null, null);
+  }
+
+  /** The defaults with a listen address and a data directory. */
+  public static ProxyConfig of(String listen, String dataDir) {
+    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null);
   }
 
   public static ProxyConfig load(Path file) throws IOException {

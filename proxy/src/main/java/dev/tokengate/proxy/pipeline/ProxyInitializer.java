@@ -54,7 +54,8 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("sts", new StsRequestAggregator())
-        .addLast("authenticate", new RequestAuthenticator(services.credentials(), services.verifier(), services.regions()))
+        .addLast("authenticate", new RequestAuthenticator(
+            services.credentials(), services.verifier(), services.sigV2(), services.regions()))
         .addLast("queryApis", new QueryApiHandler(services.queryApis()))
         .addLast("authorize", new RequestAuthorizer(
             services.permissions(), services.bucketPolicies(), services.contexts(), services.messages(),

@@ -9,6 +9,7 @@ import dev.tokengate.proxy.backend.BackendRequestFactory;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.sts.QueryApi;
 import java.util.Map;
+import dev.tokengate.sigv4.SigV2Verifier;
 import dev.tokengate.sigv4.SignatureVerifier;
 import java.util.Set;
 
@@ -16,12 +17,14 @@ import java.util.Set;
  * The shared, thread-safe services the per-connection handlers use, built once by {@code
  * ProxyServer}.
  *
+ * @param sigV2 null unless legacy SigV2 is accepted ({@code acceptSigV2: true})
  * @param regions S3 signing regions accepted, preferred first
  */
 public record ProxyServices(
     CredentialResolver credentials,
     Map<Service, QueryApi> queryApis,
     SignatureVerifier verifier,
+    SigV2Verifier sigV2,
     Set<String> regions,
     PermissionResolver permissions,
     BucketPolicyStore bucketPolicies,

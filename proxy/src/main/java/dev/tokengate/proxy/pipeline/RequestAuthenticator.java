@@ -8,7 +8,9 @@ import dev.tokengate.proxy.s3.S3Exception;
 import dev.tokengate.sigv4.AuthenticationException;
 import dev.tokengate.sigv4.AuthorizationParser;
 import dev.tokengate.sigv4.ParsedAuthorization;
+import dev.tokengate.sigv4.PayloadMode;
 import dev.tokengate.sigv4.SigV2Authorization;
+import dev.tokengate.sigv4.SigV2Verifier;
 import dev.tokengate.sigv4.SigV4Authorization;
 import dev.tokengate.sigv4.SignatureVerifier;
 import dev.tokengate.sigv4.SignedRequest;
@@ -38,14 +40,20 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
 
   private final CredentialResolver credentials;
   private final SignatureVerifier verifier;
+  private final SigV2Verifier sigV2;
   private final Set<String> regions;
   private final MessageDigest sha256;
   private final BodyDiscarder body = new BodyDiscarder();
 
-  /** @param regions the S3 signing regions accepted, preferred first; others get AuthorizationHeaderMalformed */
-  public RequestAuthenticator(CredentialResolver credentials, SignatureVerifier verifier, Set<String> regions) {
+  /**
+   * @param sigV2 verifies legacy SigV2 requests; null refuses them (the default)
+   * @param regions the S3 signing regions accepted, preferred first; others get AuthorizationHeaderMalformed
+   */
+  public RequestAuthenticator(
+      CredentialResolver credentials, SignatureVerifier verifier, SigV2Verifier sigV2, Set<String> regions) {
     this.credentials = credentials;
     this.verifier = verifier;
+    this.sigV2 = sigV2;
     this.regions = regions;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -91,8 +99,14 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
         }
         throw new S3Exception(S3Error.ACCESS_DENIED, "Anonymous access is not allowed.");
       }
-      if (parsed instanceof SigV2Authorization) {
-        throw new S3Exception(S3Error.INVALID_REQUEST, "Please use AWS4-HMAC-SHA256.");
+      if (parsed instanceof SigV2Authorization v2) {
+        if (sigV2 == null || service != Service.S3) {
+          throw new S3Exception(S3Error.INVALID_REQUEST, "Please use AWS4-HMAC-SHA256.");
+        }
+        ResolvedCredential resolved = credentials.resolve(v2);
+        sigV2.verify(signed, v2, resolved.secretAccessKey());
+        // SigV2 does not sign the body: it streams on unchecked, as UNSIGNED-PAYLOAD would.
+        return new AuthenticatedRequest(head, requestId, service, resolved.caller(), PayloadMode.UNSIGNED, null);
       }
       SigV4Authorization v4 = (SigV4Authorization) parsed;
       if (service != Service.S3) {
