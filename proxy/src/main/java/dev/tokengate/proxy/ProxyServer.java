@@ -17,6 +17,7 @@ import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
 import dev.tokengate.proxy.iam.PolicySimulation;
 import dev.tokengate.proxy.pipeline.ProxyServices;
+import dev.tokengate.proxy.s3.VirtualHosts;
 import dev.tokengate.proxy.pipeline.Service;
 import java.util.Map;
 import dev.tokengate.proxy.sts.StsService;
@@ -72,6 +73,7 @@ public final class ProxyServer implements AutoCloseable {
     SessionTokenSealer sealer = new SessionTokenSealer(aead);
     AuthorizationMessages messages = new AuthorizationMessages(aead);
     BucketPolicyStore bucketPolicies = new BucketPolicyStore(dataDir);
+    VirtualHosts virtualHosts = new VirtualHosts(config.virtualHostDomains());
     EmbeddedBackend started = null;
     try {
       if (config.backend() == null) {
@@ -103,10 +105,11 @@ public final class ProxyServer implements AutoCloseable {
                   bucketPolicies,
                   new RequestContextFactory(clock),
                   messages,
+                  virtualHosts,
                   config.shadowMode(),
                   pool,
                   // The backend checks our signature against its own clock: always sign with real time.
-                  new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC())));
+                  new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC(), virtualHosts)));
       this.listener =
           new ServerBootstrap()
               .group(bosses, workers)

@@ -10,20 +10,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads bucket, key, query and headers out of a path-style S3 request ({@code /bucket/key}). The
- * key is percent-decoded exactly once and a literal {@code +} in the path stays a plus, as S3 does.
+ * Reads bucket, key, query and headers out of an S3 request: path-style ({@code /bucket/key}) or,
+ * when the Host names a bucket, virtual-hosted style ({@code /key}). The key is percent-decoded
+ * exactly once and a literal {@code +} in the path stays a plus, as S3 does.
  */
 public final class S3RequestParser {
   private S3RequestParser() {}
 
-  public static S3Request parse(HttpRequest head) {
+  /** @param hostBucket the bucket named by the Host header, or null for path-style */
+  public static S3Request parse(HttpRequest head, String hostBucket) {
     String uri = head.uri();
     int q = uri.indexOf('?');
     String rawPath = q < 0 ? uri : uri.substring(0, q);
     String path = decodePath(rawPath.startsWith("/") ? rawPath.substring(1) : rawPath);
-    int slash = path.indexOf('/');
-    String bucket = slash < 0 ? path : path.substring(0, slash);
-    String key = slash < 0 ? null : path.substring(slash + 1);
+    String bucket;
+    String key;
+    if (hostBucket != null) {
+      bucket = hostBucket;
+      key = path.isEmpty() ? null : path;
+    } else {
+      int slash = path.indexOf('/');
+      bucket = slash < 0 ? path : path.substring(0, slash);
+      key = slash < 0 ? null : path.substring(slash + 1);
+    }
     Map<String, String> query = new LinkedHashMap<>();
     if (q >= 0) {
       for (Map.Entry<String, List<String>> e :

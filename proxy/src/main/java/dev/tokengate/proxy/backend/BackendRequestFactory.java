@@ -1,6 +1,7 @@
 package dev.tokengate.proxy.backend;
 
 import dev.tokengate.proxy.config.BackendConfig;
+import dev.tokengate.proxy.s3.VirtualHosts;
 import dev.tokengate.sigv4.PayloadMode;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SignedRequest;
@@ -69,8 +70,10 @@ public final class BackendRequestFactory {
   private final String hostHeader;
   private final RequestSigner signer;
   private final Clock clock;
+  private final VirtualHosts virtualHosts;
 
-  public BackendRequestFactory(BackendConfig backend, RequestSigner signer, Clock clock) {
+  public BackendRequestFactory(BackendConfig backend, RequestSigner signer, Clock clock, VirtualHosts virtualHosts) {
+    this.virtualHosts = virtualHosts;
     this.backend = backend;
     URI uri = backend.uri();
     this.hostHeader = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
@@ -87,6 +90,11 @@ public final class BackendRequestFactory {
     String uri = inbound.uri();
     int q = uri.indexOf('?');
     String rawPath = q < 0 ? uri : uri.substring(0, q);
+    String hostBucket = virtualHosts.bucketOf(inbound.headers().get(HttpHeaderNames.HOST));
+    if (hostBucket != null) {
+      // Virtual-hosted in, path-style out: bucket names are DNS-safe, so no encoding is needed.
+      rawPath = "/" + hostBucket + rawPath;
+    }
     String rawQuery = q < 0 ? "" : withoutPresignParams(uri.substring(q + 1));
     HttpRequest out =
         new DefaultHttpRequest(

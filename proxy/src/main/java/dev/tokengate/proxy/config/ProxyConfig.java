@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  *   region: us-east-1
  * shadowMode: false             # log "would deny" and forward anyway
  * acceptSigV2: false            # legacy SigV2 (s3cmd --signature-v2, rclone --s3-v2-auth)
+ * virtualHostDomains: [s3.local] # Host bucket.s3.local names the bucket (virtual-hosted style)
  * users: [...]                  # see UserConfig
  * roles: [...]                  # see RoleConfig
  * </pre>
@@ -47,7 +48,8 @@ public record ProxyConfig(
     @JsonProperty("users") List<UserConfig> users,
     @JsonProperty("roles") List<RoleConfig> roles,
     @JsonProperty("shadowMode") Boolean shadowMode,
-    @JsonProperty("acceptSigV2") Boolean acceptSigV2) {
+    @JsonProperty("acceptSigV2") Boolean acceptSigV2,
+    @JsonProperty("virtualHostDomains") List<String> virtualHostDomains) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
@@ -61,16 +63,17 @@ public record ProxyConfig(
     roles = roles == null ? List.of() : List.copyOf(roles);
     shadowMode = shadowMode != null && shadowMode;
     acceptSigV2 = acceptSigV2 != null && acceptSigV2;
+    virtualHostDomains = virtualHostDomains == null ? List.of() : List.copyOf(virtualHostDomains);
   }
 
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
-    return new ProxyConfig(null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The defaults with a listen address and a data directory. */
   public static ProxyConfig of(String listen, String dataDir) {
-    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null);
+    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null);
   }
 
   public static ProxyConfig load(Path file) throws IOException {

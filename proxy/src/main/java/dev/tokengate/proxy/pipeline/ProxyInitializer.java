@@ -59,7 +59,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("queryApis", new QueryApiHandler(services.queryApis()))
         .addLast("authorize", new RequestAuthorizer(
             services.permissions(), services.bucketPolicies(), services.contexts(), services.messages(),
-            services.shadowMode()))
+            services.virtualHosts(), services.shadowMode()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
         .addLast("awsChunked", new AwsChunkedDecoder())

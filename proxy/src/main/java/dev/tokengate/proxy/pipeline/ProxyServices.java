@@ -7,6 +7,7 @@ import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.backend.BackendPool;
 import dev.tokengate.proxy.backend.BackendRequestFactory;
 import dev.tokengate.proxy.identity.CredentialResolver;
+import dev.tokengate.proxy.s3.VirtualHosts;
 import dev.tokengate.proxy.sts.QueryApi;
 import java.util.Map;
 import dev.tokengate.sigv4.SigV2Verifier;
@@ -30,6 +31,7 @@ public record ProxyServices(
     BucketPolicyStore bucketPolicies,
     RequestContextFactory contexts,
     AuthorizationMessages messages,
+    VirtualHosts virtualHosts,
     boolean shadowMode,
     BackendPool backendPool,
     BackendRequestFactory backendRequests) {}

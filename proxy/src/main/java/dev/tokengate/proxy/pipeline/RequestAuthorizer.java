@@ -16,6 +16,7 @@ import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.authz.S3RequestParser;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
+import dev.tokengate.proxy.s3.VirtualHosts;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.List;
@@ -42,13 +43,15 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   private final BucketPolicyStore bucketPolicies;
   private final RequestContextFactory contexts;
   private final AuthorizationMessages messages;
+  private final VirtualHosts virtualHosts;
   private final boolean shadowMode;
   private final BodyDiscarder body = new BodyDiscarder();
 
   public RequestAuthorizer(
       PermissionResolver permissions, BucketPolicyStore bucketPolicies, RequestContextFactory contexts,
-      AuthorizationMessages messages, boolean shadowMode) {
+      AuthorizationMessages messages, VirtualHosts virtualHosts, boolean shadowMode) {
     this.messages = messages;
+    this.virtualHosts = virtualHosts;
     this.permissions = permissions;
     this.bucketPolicies = bucketPolicies;
     this.contexts = contexts;
@@ -73,7 +76,7 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   }
 
   private AuthorizedRequest authorize(ChannelHandlerContext ctx, AuthenticatedRequest r) throws S3Exception {
-    S3Request s3 = S3RequestParser.parse(r.head());
+    S3Request s3 = S3RequestParser.parse(r.head(), virtualHosts.bucketOf(r.head().headers().get("Host")));
     S3Authorization needed = S3ActionTable.resolve(s3);
     if (needed.unknown()) {
       throw new S3Exception(
