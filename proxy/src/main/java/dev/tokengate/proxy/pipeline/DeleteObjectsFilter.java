@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
+import dev.tokengate.proxy.s3.XmlDocuments;
 import dev.tokengate.sigv4.PayloadMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,7 +22,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,9 +30,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 
 /**
  * Authorizes DeleteObjects key by key, as AWS does: the body (≤ 1000 keys) is read whole, each key
@@ -45,7 +42,6 @@ import javax.xml.stream.XMLStreamWriter;
 public final class DeleteObjectsFilter extends ChannelInboundHandlerAdapter {
   private static final int MAX_BODY = 2 * 1024 * 1024;
   private static final XmlMapper XML = new XmlMapper();
-  private static final XMLOutputFactory XML_OUT = XMLOutputFactory.newFactory();
   private static final String S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
   private record Entry(String key, String versionId) {}
@@ -163,34 +159,34 @@ public final class DeleteObjectsFilter extends ChannelInboundHandlerAdapter {
   }
 
   private static String errorEntries(Map<Entry, String> denied) {
-    return write(
+    return XmlDocuments.fragment(
         w -> {
           for (Map.Entry<Entry, String> d : denied.entrySet()) {
             w.writeStartElement("Error");
-            element(w, "Key", d.getKey().key());
+            XmlDocuments.element(w, "Key", d.getKey().key());
             if (d.getKey().versionId() != null) {
-              element(w, "VersionId", d.getKey().versionId());
+              XmlDocuments.element(w, "VersionId", d.getKey().versionId());
             }
-            element(w, "Code", "AccessDenied");
-            element(w, "Message", d.getValue());
+            XmlDocuments.element(w, "Code", "AccessDenied");
+            XmlDocuments.element(w, "Message", d.getValue());
             w.writeEndElement();
           }
         });
   }
 
   private static byte[] deleteBody(List<Entry> allowed, boolean quiet) {
-    return write(
+    return XmlDocuments.fragment(
             w -> {
               w.writeStartElement("Delete");
               w.writeDefaultNamespace(S3_NS);
               if (quiet) {
-                element(w, "Quiet", "true");
+                XmlDocuments.element(w, "Quiet", "true");
               }
               for (Entry e : allowed) {
                 w.writeStartElement("Object");
-                element(w, "Key", e.key());
+                XmlDocuments.element(w, "Key", e.key());
                 if (e.versionId() != null) {
-                  element(w, "VersionId", e.versionId());
+                  XmlDocuments.element(w, "VersionId", e.versionId());
                 }
                 w.writeEndElement();
               }
@@ -202,28 +198,6 @@ public final class DeleteObjectsFilter extends ChannelInboundHandlerAdapter {
   static String insertBeforeClose(String deleteResult, String entries) {
     int end = deleteResult.lastIndexOf("</DeleteResult>");
     return end < 0 ? deleteResult : deleteResult.substring(0, end) + entries + deleteResult.substring(end);
-  }
-
-  private interface Body {
-    void write(XMLStreamWriter w) throws XMLStreamException;
-  }
-
-  private static String write(Body body) {
-    StringWriter out = new StringWriter();
-    try {
-      XMLStreamWriter w = XML_OUT.createXMLStreamWriter(out);
-      body.write(w);
-      w.close();
-    } catch (XMLStreamException e) {
-      throw new IllegalStateException("writing XML to a StringWriter cannot fail", e);
-    }
-    return out.toString();
-  }
-
-  private static void element(XMLStreamWriter w, String name, String text) throws XMLStreamException {
-    w.writeStartElement(name);
-    w.writeCharacters(text);
-    w.writeEndElement();
   }
 
   private static byte[] md5(byte[] bytes) {

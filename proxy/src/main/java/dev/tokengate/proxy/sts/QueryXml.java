@@ -1,10 +1,9 @@
 package dev.tokengate.proxy.sts;
 
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import javax.xml.stream.XMLOutputFactory;
+import dev.tokengate.proxy.s3.XmlDocuments;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
@@ -15,12 +14,10 @@ import javax.xml.stream.XMLStreamWriter;
  * element, a List of Maps repeated {@code <member>} elements; null values are left out.
  */
 public final class QueryXml {
-  private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
-
   private QueryXml() {}
 
   public static byte[] response(String namespace, String action, Map<String, ?> result, String requestId) {
-    return write(
+    return utf8(
         w -> {
           w.writeStartElement(action + "Response");
           w.writeDefaultNamespace(namespace);
@@ -35,7 +32,7 @@ public final class QueryXml {
   }
 
   public static byte[] error(String namespace, StsError error, String message, String requestId) {
-    return write(
+    return utf8(
         w -> {
           w.writeStartElement("ErrorResponse");
           w.writeDefaultNamespace(namespace);
@@ -49,22 +46,8 @@ public final class QueryXml {
         });
   }
 
-  private interface Body {
-    void write(XMLStreamWriter w) throws XMLStreamException;
-  }
-
-  private static byte[] write(Body body) {
-    StringWriter out = new StringWriter();
-    try {
-      XMLStreamWriter w = FACTORY.createXMLStreamWriter(out);
-      w.writeStartDocument("UTF-8", "1.0");
-      body.write(w);
-      w.writeEndDocument();
-      w.close();
-    } catch (XMLStreamException e) {
-      throw new IllegalStateException("writing XML to a StringWriter cannot fail", e);
-    }
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+  private static byte[] utf8(XmlDocuments.Content content) {
+    return XmlDocuments.document(content).getBytes(StandardCharsets.UTF_8);
   }
 
   private static void children(XMLStreamWriter w, Map<String, ?> map) throws XMLStreamException {
@@ -100,8 +83,6 @@ public final class QueryXml {
   }
 
   private static void text(XMLStreamWriter w, String name, String value) throws XMLStreamException {
-    w.writeStartElement(name);
-    w.writeCharacters(value);
-    w.writeEndElement();
+    XmlDocuments.element(w, name, value);
   }
 }
