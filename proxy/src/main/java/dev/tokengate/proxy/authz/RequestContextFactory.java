@@ -49,7 +49,7 @@ public final class RequestContextFactory {
       }
     }
     c.putAll(S3ConditionKeys.derive(request));
-    SessionContextKeys.add(c, caller);
+    SessionContextKeys.add(c, caller, now);
     return c;
   }
 

@@ -8,6 +8,7 @@ import dev.tokengate.policy.PolicyType;
 import dev.tokengate.policy.RequestContext;
 import dev.tokengate.policy.StatementRef;
 import dev.tokengate.proxy.authz.PermissionResolver;
+import dev.tokengate.proxy.authz.SessionContextKeys;
 import dev.tokengate.proxy.identity.Caller;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
@@ -63,13 +64,7 @@ final class StsPermissions {
     if (caller.user() != null) {
       caller.user().tags().forEach((k, v) -> c.put("aws:PrincipalTag/" + k, v));
     }
-    if (caller.session() != null) {
-      caller.session().tags().forEach((k, v) -> c.put("aws:PrincipalTag/" + k, v));
-      c.put("aws:TokenIssueTime", DateTimeFormatter.ISO_INSTANT.format(caller.session().issuedAt()));
-      if (caller.session().sourceIdentity() != null) {
-        c.put("aws:SourceIdentity", caller.session().sourceIdentity());
-      }
-    }
+    SessionContextKeys.add(c, caller, clock.instant());
     c.putAll(keys);
     return c;
   }
