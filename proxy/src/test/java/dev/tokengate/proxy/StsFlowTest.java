@@ -194,6 +194,14 @@ class StsFlowTest {
   }
 
   @Test
+  void anySigningRegionIsAcceptedIncludingTheEmptyOne() throws Exception {
+    for (String region : new String[] {"", "eu-west-3", "us-east-1"}) {
+      StsClient.Response r = sts.call(ALICE_KEY, ALICE_SECRET, null, "GetCallerIdentity", Map.of(), region);
+      assertEquals(200, r.status(), "region '" + region + "': " + r.body());
+    }
+  }
+
+  @Test
   void sessionCredentialsCannotMintSessionTokens() throws Exception {
     StsClient.Credentials c = StsClient.Credentials.from(alice("GetSessionToken", Map.of()), "GetSessionToken");
     StsClient.Response r = sts.call(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), "GetSessionToken", Map.of());

@@ -53,6 +53,14 @@ class AuthorizationParserTest {
   }
 
   @Test
+  void emptyRegionParses() throws Exception {
+    String cred = "AKIAIOSFODNN7EXAMPLE/20130524//sts/aws4_request";
+    SigV4Authorization a = (SigV4Authorization) AuthorizationParser.parse(
+        withAuth("AWS4-HMAC-SHA256 Credential=" + cred + ", SignedHeaders=host;x-amz-date, Signature=" + SIG));
+    assertEquals(new CredentialScope("20130524", "", "sts"), a.credential().scope());
+  }
+
+  @Test
   void malformedHeaders() {
     String ok = "SignedHeaders=host,Signature=" + SIG;
     for (String auth : List.of(
