@@ -61,15 +61,7 @@ class AwsCliTest {
   private void roundTrip(Path aws, String label) throws Exception {
     Path dir = Files.createDirectories(work.resolve(label));
     CliRunner cli =
-        new CliRunner(
-            Map.of(
-                "AWS_ACCESS_KEY_ID", server.admin().accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY", server.admin().secretAccessKey(),
-                "AWS_DEFAULT_REGION", "us-east-1",
-                "AWS_EC2_METADATA_DISABLED", "true",
-                "AWS_CONFIG_FILE", dir.resolve("no-config").toString(),
-                "AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString(),
-                "AWS_PAGER", ""));
+        new CliRunner(CliRunner.awsEnv(dir, server.admin().accessKeyId(), server.admin().secretAccessKey()));
     String endpoint = server.endpoint();
     String bucket = "cli-" + label;
     Path small = dir.resolve("small.txt");
@@ -101,14 +93,7 @@ class AwsCliTest {
       assertTrue(!after.stdout().contains(bucket), after.all());
       // One bad input: a wrong secret must come back as the AWS error, not a hang or a 500.
       CliRunner wrong =
-          cli.withEnv(
-              Map.of(
-                  "AWS_ACCESS_KEY_ID", server.admin().accessKeyId(),
-                  "AWS_SECRET_ACCESS_KEY", "wrong-secret-wrong-secret-wrong-secret-00",
-                  "AWS_DEFAULT_REGION", "us-east-1",
-                  "AWS_EC2_METADATA_DISABLED", "true",
-                  "AWS_CONFIG_FILE", dir.resolve("no-config").toString(),
-                  "AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString()));
+          cli.withEnv(CliRunner.awsEnv(dir, server.admin().accessKeyId(), "wrong-secret-wrong-secret-wrong-secret-00"));
       CliRunner.Result denied = wrong.run(dir, aws.toString(), "--endpoint-url", endpoint, "s3", "ls");
       assertTrue(denied.exitCode() != 0 && denied.all().contains("SignatureDoesNotMatch"), denied.all());
     } finally {

@@ -38,6 +38,22 @@ final class CliRunner {
     return new CliRunner(otherEnv, transcript);
   }
 
+  /**
+   * An environment for the AWS CLI / botocore isolated from the machine's: these keys, us-east-1, no
+   * config or credentials files, no instance metadata, no pager.
+   */
+  static Map<String, String> awsEnv(Path dir, String accessKey, String secretKey) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("AWS_ACCESS_KEY_ID", accessKey);
+    env.put("AWS_SECRET_ACCESS_KEY", secretKey);
+    env.put("AWS_DEFAULT_REGION", "us-east-1");
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("AWS_CONFIG_FILE", dir.resolve("no-config").toString());
+    env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString());
+    env.put("AWS_PAGER", "");
+    return env;
+  }
+
   /** Finds the AWS CLI v1 that pyenv puts first on PATH (not Debian's v2 at /usr/bin/aws). */
   static Path awsV1() {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {

@@ -70,13 +70,7 @@ class PolicyCliTest {
   }
 
   private static Map<String, String> env(Path dir, String key, String secret) {
-    return Map.of(
-        "AWS_ACCESS_KEY_ID", key,
-        "AWS_SECRET_ACCESS_KEY", secret,
-        "AWS_DEFAULT_REGION", "us-east-1",
-        "AWS_EC2_METADATA_DISABLED", "true",
-        "AWS_CONFIG_FILE", dir.resolve("no-config").toString(),
-        "AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-credentials").toString());
+    return CliRunner.awsEnv(dir, key, secret);
   }
 
   @Test

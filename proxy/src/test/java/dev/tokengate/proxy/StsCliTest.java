@@ -92,11 +92,13 @@ class StsCliTest {
 
   private void seedFlows(Path aws, String label) throws Exception {
     Path dir = Files.createDirectories(work.resolve(label));
-    Map<String, String> base = new HashMap<>();
+    // Profiles live in files of this test's own; keys come from them or from each step's variables.
+    Map<String, String> base = CliRunner.awsEnv(dir, "", "");
+    base.remove("AWS_ACCESS_KEY_ID");
+    base.remove("AWS_SECRET_ACCESS_KEY");
+    base.remove("AWS_DEFAULT_REGION");
     base.put("AWS_CONFIG_FILE", dir.resolve("config").toString());
     base.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString());
-    base.put("AWS_EC2_METADATA_DISABLED", "true");
-    base.put("AWS_PAGER", "");
     CliRunner cli = new CliRunner(base);
     String a = aws.toString();
     String endpoint = server.endpoint();
@@ -114,11 +116,7 @@ class StsCliTest {
       Instant expiration = Instant.parse(creds.path("Expiration").asText());
       assertTrue(Duration.between(before, expiration).abs().minusHours(1).abs().getSeconds() < 120, "one hour ahead: " + expiration);
 
-      Map<String, String> session = new HashMap<>(base);
-      session.put("AWS_ACCESS_KEY_ID", creds.path("AccessKeyId").asText());
-      session.put("AWS_SECRET_ACCESS_KEY", creds.path("SecretAccessKey").asText());
-      session.put("AWS_SESSION_TOKEN", creds.path("SessionToken").asText());
-      session.put("AWS_DEFAULT_REGION", "us-east-1");
+      Map<String, String> session = sessionEnv(base, creds);
       CliRunner temp = cli.withEnv(session);
       CliRunner.Result ls = ok(temp.run(dir, a, "--endpoint-url", endpoint, "s3", "ls"));
       assertTrue(ls.stdout().contains("seed-" + label), ls.all());
@@ -151,11 +149,7 @@ class StsCliTest {
       assertEquals(
           "arn:aws:sts::123456789012:assumed-role/sts-s3-read-only/mytestsession",
           JSON.readTree(assumed.stdout()).path("AssumedRoleUser").path("Arn").asText());
-      Map<String, String> role = new HashMap<>(base);
-      role.put("AWS_ACCESS_KEY_ID", roleCreds.path("AccessKeyId").asText());
-      role.put("AWS_SECRET_ACCESS_KEY", roleCreds.path("SecretAccessKey").asText());
-      role.put("AWS_SESSION_TOKEN", roleCreds.path("SessionToken").asText());
-      role.put("AWS_DEFAULT_REGION", "us-east-1");
+      Map<String, String> role = sessionEnv(base, roleCreds);
       CliRunner readOnly = cli.withEnv(role);
       CliRunner.Result roleLs = ok(readOnly.run(dir, a, "--endpoint-url", endpoint, "s3", "ls"));
       assertTrue(roleLs.stdout().contains("seed-" + label), roleLs.all());
@@ -174,6 +168,16 @@ class StsCliTest {
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "sts-cli-transcript-" + label + ".txt"), cli.transcript(), StandardCharsets.UTF_8);
     }
+  }
+
+  /** The base environment plus a session's keys and token, as the seed flows export them. */
+  private static Map<String, String> sessionEnv(Map<String, String> base, JsonNode creds) {
+    Map<String, String> env = new HashMap<>(base);
+    env.put("AWS_ACCESS_KEY_ID", creds.path("AccessKeyId").asText());
+    env.put("AWS_SECRET_ACCESS_KEY", creds.path("SecretAccessKey").asText());
+    env.put("AWS_SESSION_TOKEN", creds.path("SessionToken").asText());
+    env.put("AWS_DEFAULT_REGION", "us-east-1");
+    return env;
   }
 
   private static CliRunner.Result ok(CliRunner.Result r) {
