@@ -7,10 +7,13 @@ import dev.tokengate.proxy.backend.BackendResponseRelay;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
 import dev.tokengate.sigv4.PayloadMode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
@@ -18,6 +21,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +49,7 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
   private boolean backendReusable;
   private HttpResponse heldResponse;
   private boolean masking;
-  private io.netty.buffer.ByteBuf heldBody;
+  private ByteBuf heldBody;
 
   public BackendForwarder(BackendPool pool, BackendRequestFactory requests) {
     this.pool = pool;
@@ -196,13 +200,12 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
 
   /** Small responses (DeleteObjects results) rewritten whole by the request's rewriter. */
   private void writeRewritten() {
-    String text = heldBody.toString(java.nio.charset.StandardCharsets.UTF_8);
+    String text = heldBody.toString(StandardCharsets.UTF_8);
     heldBody.release();
     heldBody = null;
-    byte[] body = request.responseRewriter().apply(text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    io.netty.handler.codec.http.FullHttpResponse full =
-        new io.netty.handler.codec.http.DefaultFullHttpResponse(
-            heldResponse.protocolVersion(), heldResponse.status(), io.netty.buffer.Unpooled.wrappedBuffer(body));
+    byte[] body = request.responseRewriter().apply(text).getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse full =
+        new DefaultFullHttpResponse(heldResponse.protocolVersion(), heldResponse.status(), Unpooled.wrappedBuffer(body));
     full.headers().set(heldResponse.headers());
     full.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
     full.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
