@@ -93,6 +93,28 @@ class BucketPolicyTest {
   }
 
   @Test
+  void publicReadPolicyLetsAnonymousReadButNotWrite() throws Exception {
+    try (ProxyServer s = start()) {
+      assertEquals(200, admin(s, "PUT", "/publicbucket", "").statusCode());
+      assertEquals(200, admin(s, "PUT", "/publicbucket/k", "for everyone").statusCode());
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.URI object = java.net.URI.create(s.endpoint() + "/publicbucket/k");
+      assertEquals(403, http.send(java.net.http.HttpRequest.newBuilder(object).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode(), "no policy yet: anonymous is denied");
+      String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+          + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::publicbucket/*\"}]}";
+      assertEquals(204, admin(s, "PUT", "/publicbucket?policy", policy).statusCode());
+      HttpResponse<String> get = http.send(java.net.http.HttpRequest.newBuilder(object).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, get.statusCode(), get.body());
+      assertEquals("for everyone", get.body());
+      HttpResponse<String> put = http.send(java.net.http.HttpRequest.newBuilder(object)
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("vandalised")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(403, put.statusCode(), put.body());
+      assertEquals("for everyone", admin(s, "GET", "/publicbucket/k", "").body());
+    }
+  }
+
+  @Test
   void guestCannotManagePolicies() throws Exception {
     try (ProxyServer s = start()) {
       assertEquals(200, admin(s, "PUT", "/mb2", "").statusCode());

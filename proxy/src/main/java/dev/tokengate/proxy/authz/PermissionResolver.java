@@ -39,6 +39,8 @@ public final class PermissionResolver {
       base = policies.forRole(caller.role().name());
     } else if (caller.user() != null) {
       base = policies.forUser(caller.user().name());
+    } else if (caller.isAnonymous()) {
+      return PolicySet.ofIdentity(List.of());
     } else {
       throw new IllegalStateException("a caller must come from a user or a role: " + caller.arn());
     }

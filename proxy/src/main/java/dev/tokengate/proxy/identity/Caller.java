@@ -17,6 +17,15 @@ public record Caller(Principal principal, User user, Role role, Session session)
     return new Caller(Principal.user(accountId, user.name(), user.userId()), user, null, null);
   }
 
+  /** An unsigned request: no identity policies; only a bucket policy naming "*" can allow it. */
+  public static Caller anonymous() {
+    return new Caller(Principal.anonymous(), null, null, null);
+  }
+
+  public boolean isAnonymous() {
+    return user == null && role == null;
+  }
+
   public String arn() {
     return principal.arn();
   }

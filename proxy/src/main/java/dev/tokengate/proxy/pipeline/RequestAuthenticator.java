@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.ResolvedCredential;
 import dev.tokengate.proxy.s3.AuthFailureMapper;
@@ -93,11 +94,12 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
     try {
       ParsedAuthorization parsed = AuthorizationParser.parse(signed);
       if (parsed == null) {
-        if (service == Service.STS) {
-          // Unsigned STS calls exist (AssumeRoleWithWebIdentity/SAML); the STS handler decides.
-          return new AuthenticatedRequest(head, requestId, service, null, null, null);
+        if (service == Service.S3) {
+          // Anonymous: only a bucket policy that grants "*" can allow it; the authorizer decides.
+          return new AuthenticatedRequest(head, requestId, service, Caller.anonymous(), PayloadMode.UNSIGNED, null);
         }
-        throw new S3Exception(S3Error.ACCESS_DENIED, "Anonymous access is not allowed.");
+        // Unsigned STS calls exist (AssumeRoleWithWebIdentity/SAML); the STS handler decides.
+        return new AuthenticatedRequest(head, requestId, service, null, null, null);
       }
       if (parsed instanceof SigV2Authorization v2) {
         if (sigV2 == null || service != Service.S3) {
