@@ -82,6 +82,12 @@ public final class ErrorResponder extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof java.io.IOException) {
+      // The peer reset or broke the connection: nobody is left to answer.
+      LOG.debug("connection {} failed: {}", ctx.channel(), cause.toString());
+      ctx.close();
+      return;
+    }
     LOG.error("unexpected failure on {}; answering 500 InternalError", ctx.channel(), cause);
     if (ctx.channel().isActive()) {
       respond(
