@@ -28,21 +28,11 @@ final class ClosedLoop {
     String run(LoopbackHttp connection, int worker, long sequence) throws IOException;
   }
 
+  /** A phase's outcome; latencies are summarised, not kept, so the heap figures stay about the server. */
   record Result(String label, long ok, long failed, List<String> failureSamples, double seconds,
-      long[] latenciesNanos, long[] completedPerSecond, long reconnects) {
+      double p50Micros, double p99Micros, double maxMillis, long[] completedPerSecond, long reconnects) {
     double perSecond() {
       return ok / seconds;
-    }
-
-    double percentileMicros(double p) {
-      if (latenciesNanos.length == 0) {
-        return Double.NaN;
-      }
-      return latenciesNanos[Math.min(latenciesNanos.length - 1, (int) Math.floor(p * latenciesNanos.length))] / 1e3;
-    }
-
-    double maxMillis() {
-      return latenciesNanos.length == 0 ? Double.NaN : latenciesNanos[latenciesNanos.length - 1] / 1e6;
     }
 
     /** Whole seconds of the phase in which nothing completed: a stall. */
@@ -53,9 +43,13 @@ final class ClosedLoop {
     String line() {
       return String.format("%-22s %9.0f req/s  p50 %7.0f µs  p99 %7.0f µs  max %6.1f ms  ok %d  failed %d"
               + "  reconnects %d  slowest/fastest second %d/%d",
-          label, perSecond(), percentileMicros(0.50), percentileMicros(0.99), maxMillis(), ok, failed, reconnects,
+          label, perSecond(), p50Micros, p99Micros, maxMillis, ok, failed, reconnects,
           Arrays.stream(completedPerSecond).min().orElse(0), Arrays.stream(completedPerSecond).max().orElse(0));
     }
+  }
+
+  private static double percentileMicros(long[] sorted, double p) {
+    return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e3;
   }
 
   static Result run(String label, String host, int port, int connections, double seconds, Exchange exchange)
@@ -134,8 +128,9 @@ final class ClosedLoop {
     for (int i = 0; i < buckets.length; i++) {
       buckets[i] = perSecond.get(i);
     }
-    return new Result(label, merged.length, Arrays.stream(failed).sum(), List.copyOf(failures), elapsed, merged, buckets,
-        Arrays.stream(reconnects).sum());
+    return new Result(label, merged.length, Arrays.stream(failed).sum(), List.copyOf(failures), elapsed,
+        percentileMicros(merged, 0.50), percentileMicros(merged, 0.99),
+        merged.length == 0 ? Double.NaN : merged[merged.length - 1] / 1e6, buckets, Arrays.stream(reconnects).sum());
   }
 
   static double median(double... values) {

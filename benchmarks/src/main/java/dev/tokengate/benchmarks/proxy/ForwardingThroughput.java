@@ -30,7 +30,7 @@ import java.util.Random;
  *       Reported: MiB/s of each (median), and the median of the per-pair ratios proxy ÷ direct.
  *   <li><b>Small object</b>: one 1 KiB object, GET back to back from 8 concurrent keep-alive
  *       connections for ~5 s, direct then proxied, for {@code rounds} rounds after a warm-up of
- *       each. Reported: requests/s, p50/p99 (every body checked), ratio proxy ÷ direct per round.
+ *       each (5 s direct, 8 s proxied). Reported: requests/s, p50/p99 (every body checked), ratio proxy ÷ direct per round.
  * </ol>
  *
  * <p>Also printed per phase: CPU seconds of this JVM (client, plus the proxy when proxied) and of
@@ -41,7 +41,7 @@ import java.util.Random;
  *
  * <pre>{@code
  * mvn -B -ntp -q install -DskipTests && mvn -B -ntp -q -f benchmarks/pom.xml package
- * java -cp benchmarks/target/benchmarks.jar dev.tokengate.benchmarks.proxy.ForwardingThroughput [K=6] [smallSeconds=5] [connections=8] [rounds=2]
+ * java -cp benchmarks/target/benchmarks.jar dev.tokengate.benchmarks.proxy.ForwardingThroughput [K=6] [smallSeconds=5] [connections=8] [rounds=3]
  * }</pre>
  */
 public final class ForwardingThroughput {
@@ -70,7 +70,7 @@ public final class ForwardingThroughput {
     int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 6;
     double smallSeconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
     int connections = args.length > 2 ? Integer.parseInt(args[2]) : 8;
-    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     Path dir = Files.createTempDirectory("forwarding-bench");
     boolean failed = false;
     try (ProxyServer server = ProxyServer.start(ProxyConfig.of("127.0.0.1:0", dir.toString()), Clock.systemUTC())) {
@@ -148,8 +148,8 @@ public final class ForwardingThroughput {
 
       // Small GETs, closed loop.
       System.out.println("warm-up:");
-      failed |= report(smallGets(direct, connections, 3, small), null, backendPid);
-      failed |= report(smallGets(proxy, connections, 3, small), null, backendPid);
+      failed |= report(smallGets(direct, connections, 5, small), null, backendPid);
+      failed |= report(smallGets(proxy, connections, 8, small), null, backendPid);
       double[] d = new double[rounds];
       double[] p = new double[rounds];
       double[] r = new double[rounds];
