@@ -121,6 +121,7 @@ final class ClosedLoop {
       throw new IllegalStateException(label + ": a load worker died", e.getCause());
     } finally {
       pool.shutdownNow();
+      pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     }
     double elapsed = (deadline - start) / 1e9;
     long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();

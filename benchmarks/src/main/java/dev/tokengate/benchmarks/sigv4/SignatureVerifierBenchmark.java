@@ -43,6 +43,8 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code baselineSha256}: one bare JDK SHA-256 (including {@code MessageDigest.getInstance},
  *       as the verifier does) of a string as long as this request's canonical request. Both
  *       verifications are reported as a multiple of it.
+ *   <li>{@code diagnostic*}: the parse alone and the canonical request (built and hashed) alone,
+ *       to show where a verification's time goes. Not headline figures.
  * </ul>
  *
  * <p>Run (from the repository root; short settings for a shared machine):
@@ -59,11 +61,13 @@ public class SignatureVerifierBenchmark {
   private static final String ACCESS_KEY = "ASIAQWERTYUIOPASDFGH";
   private static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
   private static final String AMZ_DATE = "20261123T021530Z";
+  private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
   private Clock clock;
   private SignedRequest request;
   private SignatureVerifier cachedVerifier;
   private byte[] canonicalSized;
+  private List<String> signedHeaders;
 
   @Setup
   public void setUp() throws AuthenticationException {
@@ -90,7 +94,7 @@ public class SignatureVerifierBenchmark {
     String rawQuery = "list-type=2&prefix=2026%2F&delimiter=%2F&encoding-type=url";
     SignedRequest unsigned = new SignedRequest("GET", rawPath, rawQuery, headers);
     // botocore signs every header but User-Agent (and Expect, Transfer-Encoding, X-Amzn-Trace-Id).
-    List<String> signedHeaders = List.of("accept-encoding", "amz-sdk-invocation-id", "amz-sdk-request", "host",
+    signedHeaders = List.of("accept-encoding", "amz-sdk-invocation-id", "amz-sdk-request", "host",
         "x-amz-content-sha256", "x-amz-date", "x-amz-security-token");
     CredentialScope scope = new CredentialScope(AMZ_DATE.substring(0, 8), "us-east-1", "s3");
     String payloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -125,6 +129,18 @@ public class SignatureVerifierBenchmark {
   public VerifiedRequest verifyUncachedKey() throws AuthenticationException {
     SigV4Authorization auth = (SigV4Authorization) AuthorizationParser.parse(request);
     return new SignatureVerifier(clock, new SigningKeyCache(1)).verify(request, auth, SECRET);
+  }
+
+  /** Diagnostic (where the time goes): parsing the Authorization header and x-amz-date only. */
+  @Benchmark
+  public Object diagnosticParseOnly() throws AuthenticationException {
+    return AuthorizationParser.parse(request);
+  }
+
+  /** Diagnostic: building the canonical request and hashing it, no parsing, no HMAC. */
+  @Benchmark
+  public String diagnosticCanonicalRequestOnly() {
+    return CanonicalRequest.of(request, signedHeaders, EMPTY_SHA256, false).sha256Hex();
   }
 
   /** The floor: one SHA-256 of as many bytes as the canonical request has. */
