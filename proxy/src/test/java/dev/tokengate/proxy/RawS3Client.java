@@ -1,5 +1,6 @@
 package dev.tokengate.proxy;
 
+import dev.tokengate.sigv4.CredentialScope;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SignedRequest;
 import dev.tokengate.sigv4.SigningKeyCache;
@@ -73,6 +74,29 @@ final class RawS3Client {
           }
         });
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A presigned URL (query auth, {@code X-Amz-SignedHeaders=host}, UNSIGNED-PAYLOAD) as SDKs make
+   * them, signed at {@code time}; {@code token} goes into the query (signed) unless null.
+   */
+  String presign(
+      String method, String path, String accessKey, String secret, String token, Instant time, long expiresSeconds) {
+    URI uri = URI.create(endpoint + path);
+    String amzDate = AMZ_DATE.format(time);
+    CredentialScope scope = new CredentialScope(amzDate.substring(0, 8), "us-east-1", "s3");
+    String query = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + queryEncode(accessKey + "/" + scope)
+        + "&X-Amz-Date=" + amzDate + "&X-Amz-Expires=" + expiresSeconds
+        + (token == null ? "" : "&X-Amz-Security-Token=" + queryEncode(token)) + "&X-Amz-SignedHeaders=host";
+    List<SignedRequest.Header> headers = List.of(new SignedRequest.Header("host", uri.getHost() + ":" + uri.getPort()));
+    String signature = new RequestSigner(new SigningKeyCache(4))
+        .signature(new SignedRequest(method, path, query, headers), List.of("host"), secret, scope, amzDate, "UNSIGNED-PAYLOAD");
+    return endpoint + path + "?" + query + "&X-Amz-Signature=" + signature;
+  }
+
+  /** RFC 3986 encoding of a query value, as SigV4 canonical queries need it. */
+  static String queryEncode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
   }
 
   static String sha256(byte[] body) {
