@@ -7,10 +7,16 @@ import io.netty.handler.codec.http.HttpHeaders;
 final class HttpHeadersFilter {
   private HttpHeadersFilter() {}
 
-  /** Hop-by-hop headers are the frontend connection's business; the request id is ours. */
+  /**
+   * Hop-by-hop headers are the frontend connection's business. The backend's request id is kept
+   * when it sent one, because its error bodies carry the same id (clients check they match); ours
+   * is added otherwise.
+   */
   static void forResponse(HttpHeaders headers, String requestId) {
     headers.remove(HttpHeaderNames.KEEP_ALIVE);
     headers.remove("proxy-connection");
-    headers.set("x-amz-request-id", requestId);
+    if (!headers.contains("x-amz-request-id")) {
+      headers.set("x-amz-request-id", requestId);
+    }
   }
 }
