@@ -100,6 +100,7 @@ public final class AssumeRoleThroughput {
         results.add(assume);
       }
     }
+    ClosedLoop.deleteTree(dir);
     double[] assume = new double[rounds];
     double[] baseline = new double[rounds];
     double[] ratio = new double[rounds];

@@ -134,6 +134,15 @@ final class ClosedLoop {
         merged.length == 0 ? Double.NaN : merged[merged.length - 1] / 1e6, buckets, Arrays.stream(reconnects).sum());
   }
 
+  /** Removes a run's temporary data directory (the embedded backend's objects included). */
+  static void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.out.println("could not remove " + dir + ": " + e);
+    }
+  }
+
   static double median(double... values) {
     double[] v = values.clone();
     Arrays.sort(v);

@@ -169,6 +169,7 @@ public final class ForwardingThroughput {
           connections, ClosedLoop.median(p), ClosedLoop.median(d), rounds, ClosedLoop.median(r), Arrays.toString(
               Arrays.stream(r).map(x -> Math.round(x * 100) / 100.0).toArray()));
     }
+    ClosedLoop.deleteTree(dir);
     if (failed) {
       System.out.println("FAILED: some answers were wrong (see above)");
       System.exit(1);
