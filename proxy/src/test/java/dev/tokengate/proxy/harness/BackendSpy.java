@@ -170,47 +170,61 @@ public final class BackendSpy implements AutoCloseable {
   }
 
   private void fakeConnection(Socket client) {
-    try (client) {
-      InputStream in = client.getInputStream();
-      OutputStream out = client.getOutputStream();
-      boolean[] hangUp = {false};
-      RequestParser parser =
-          new RequestParser(
-              new RequestParser.Listener() {
-                @Override
-                public void onHead(String requestLine, List<ReceivedRequest.Header> headers) throws IOException {
-                  for (ReceivedRequest.Header h : headers) {
-                    if (h.name().equalsIgnoreCase("expect") && h.value().toLowerCase(Locale.ROOT).equals("100-continue")) {
-                      out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                      out.flush();
-                    }
-                  }
-                }
-
-                @Override
-                public void onRequest(ReceivedRequest request) throws IOException {
-                  record(request);
-                  CannedResponse answer = responder.answer(request);
-                  if (answer.hangsUp()) {
-                    hangUp[0] = true;
-                    return;
-                  }
-                  sleep(answer.delay());
-                  out.write(answer.encode(request.method().equals("HEAD")));
-                  out.flush();
-                  hangUp[0] = answer.closeAfter();
-                }
-              });
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; !hangUp[0] && (n = in.read(buffer)) > 0; ) {
-        parser.feed(buffer, 0, n);
-      }
+    try {
+      fakeExchanges(client);
     } catch (IOException e) {
+      // On record before the socket closes, so a client that sees the close sees the failure too.
       if (!closed) {
         failures.add(e.getMessage());
       }
     } finally {
       open.remove(client);
+      try {
+        client.close();
+      } catch (IOException ignored) {
+        // Already closed by the peer.
+      }
+    }
+  }
+
+  private void fakeExchanges(Socket client) throws IOException {
+    InputStream in = client.getInputStream();
+    OutputStream out = client.getOutputStream();
+    boolean[] done = {false}; // set by the listener: hang up, or close after answering
+    RequestParser parser =
+        new RequestParser(
+            new RequestParser.Listener() {
+              @Override
+              public void onHead(String requestLine, List<ReceivedRequest.Header> headers) throws IOException {
+                for (ReceivedRequest.Header h : headers) {
+                  if (h.name().equalsIgnoreCase("expect") && h.value().toLowerCase(Locale.ROOT).equals("100-continue")) {
+                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    out.flush();
+                  }
+                }
+              }
+
+              @Override
+              public void onRequest(ReceivedRequest request) throws IOException {
+                record(request);
+                if (done[0]) {
+                  return; // pipelined behind a request that ended the connection
+                }
+                CannedResponse answer = responder.answer(request);
+                if (answer.hangsUp()) {
+                  done[0] = true;
+                  return;
+                }
+                sleep(answer.delay());
+                out.write(answer.encode(request.method().equals("HEAD")));
+                out.flush();
+                String connection = request.header("connection");
+                done[0] = answer.closeAfter() || (connection != null && connection.equalsIgnoreCase("close"));
+              }
+            });
+    byte[] buffer = new byte[64 * 1024];
+    for (int n; !done[0] && (n = in.read(buffer)) > 0; ) {
+      parser.feed(buffer, 0, n);
     }
   }
 
