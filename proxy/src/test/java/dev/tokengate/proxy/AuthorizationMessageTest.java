@@ -3,6 +3,8 @@ package dev.tokengate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.tokengate.proxy.harness.RawS3Client;
+import dev.tokengate.proxy.harness.StsClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokengate.proxy.config.ProxyConfig;

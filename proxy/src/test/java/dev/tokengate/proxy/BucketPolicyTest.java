@@ -3,6 +3,7 @@ package dev.tokengate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.harness.RawS3Client;
 import dev.tokengate.proxy.config.ProxyConfig;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

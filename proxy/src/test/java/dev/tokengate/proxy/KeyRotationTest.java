@@ -3,6 +3,9 @@ package dev.tokengate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.tokengate.proxy.harness.RawS3Client;
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.config.ProxyConfig;
 import dev.tokengate.proxy.token.Keyring;
 import dev.tokengate.proxy.token.KeyringFile;
@@ -57,37 +60,37 @@ class KeyRotationTest {
     return dir.resolve("data");
   }
 
-  private static StsClient.Credentials sessionToken(ProxyServer s) throws Exception {
+  private static Credentials sessionToken(ProxyServer s) throws Exception {
     StsClient.Response r = new StsClient(s.endpoint(), Clock.systemUTC()).call(KEY, SECRET, null, "GetSessionToken", Map.of());
     assertEquals(200, r.status(), r.body());
-    return StsClient.Credentials.from(r, "GetSessionToken");
+    return r.credentials("GetSessionToken");
   }
 
-  private static StsClient.Credentials roleSession(ProxyServer s) throws Exception {
+  private static Credentials roleSession(ProxyServer s) throws Exception {
     StsClient.Response r = new StsClient(s.endpoint(), Clock.systemUTC()).call(KEY, SECRET, null, "AssumeRole",
         Map.of("RoleArn", "arn:aws:iam::123456789012:role/reader", "RoleSessionName", "rotation"));
     assertEquals(200, r.status(), r.body());
-    return StsClient.Credentials.from(r, "AssumeRole");
+    return r.credentials("AssumeRole");
   }
 
-  private static HttpResponse<String> listBuckets(ProxyServer s, StsClient.Credentials c) throws Exception {
+  private static HttpResponse<String> listBuckets(ProxyServer s, Credentials c) throws Exception {
     return new RawS3Client(s.endpoint()).send("GET", "/", new byte[0], c.accessKeyId(), c.secretAccessKey(), Instant.now(),
         Map.of("x-amz-security-token", c.sessionToken()));
   }
 
-  private static StsClient.Response callerIdentity(ProxyServer s, StsClient.Credentials c) throws Exception {
+  private static StsClient.Response callerIdentity(ProxyServer s, Credentials c) throws Exception {
     return new StsClient(s.endpoint(), Clock.systemUTC())
         .call(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), "GetCallerIdentity", Map.of());
   }
 
-  private static void assertWorks(ProxyServer s, StsClient.Credentials c, String what) throws Exception {
+  private static void assertWorks(ProxyServer s, Credentials c, String what) throws Exception {
     HttpResponse<String> list = listBuckets(s, c);
     assertEquals(200, list.statusCode(), what + ": " + list.body());
     StsClient.Response id = callerIdentity(s, c);
     assertEquals(200, id.status(), what + ": " + id.body());
   }
 
-  private static void assertRetired(ProxyServer s, StsClient.Credentials c, String what) throws Exception {
+  private static void assertRetired(ProxyServer s, Credentials c, String what) throws Exception {
     HttpResponse<String> list = listBuckets(s, c);
     assertEquals(400, list.statusCode(), what + ": " + list.body());
     assertEquals("InvalidToken", RawS3Client.element(list.body(), "Code"), what);
@@ -106,8 +109,8 @@ class KeyRotationTest {
 
   @Test
   void oldTokensOpenAfterRotationAndDieWhenTheirKeyIsRetired() throws Exception {
-    StsClient.Credentials oldSession;
-    StsClient.Credentials oldRole;
+    Credentials oldSession;
+    Credentials oldRole;
     try (ProxyServer s = start()) {
       oldSession = sessionToken(s);
       oldRole = roleSession(s);
@@ -120,7 +123,7 @@ class KeyRotationTest {
     Keyring rotated = keyringOnDisk();
     assertNotEquals(original.primary().id(), rotated.primary().id());
 
-    StsClient.Credentials fresh;
+    Credentials fresh;
     try (ProxyServer s = start()) {
       assertWorks(s, oldSession, "old GetSessionToken token after rotation");
       assertWorks(s, oldRole, "old AssumeRole token after rotation");

@@ -2,6 +2,9 @@ package dev.tokengate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tokengate.proxy.harness.RawS3Client;
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.config.ProxyConfig;
 import dev.tokengate.proxy.sts.Totp;
 import java.nio.file.Files;
@@ -26,7 +29,7 @@ class MfaSessionTest {
 
   @TempDir Path dir;
 
-  private static int listBuckets(ProxyServer s, StsClient.Credentials c) throws Exception {
+  private static int listBuckets(ProxyServer s, Credentials c) throws Exception {
     return new RawS3Client(s.endpoint()).send("GET", "/", new byte[0], c.accessKeyId(), c.secretAccessKey(), Instant.now(),
         Map.of("x-amz-security-token", c.sessionToken())).statusCode();
   }
@@ -56,9 +59,9 @@ class MfaSessionTest {
       StsClient.Response ok = sts.call(KEY, SECRET, null, "GetSessionToken", Map.of("SerialNumber", SERIAL, "TokenCode", code));
       assertEquals(200, ok.status(), ok.body());
       // The policy asks for MFA: the MFA session may list, a session without MFA and the long-term key may not.
-      assertEquals(200, listBuckets(s, StsClient.Credentials.from(ok, "GetSessionToken")));
+      assertEquals(200, listBuckets(s, ok.credentials("GetSessionToken")));
       StsClient.Response noMfa = sts.call(KEY, SECRET, null, "GetSessionToken", Map.of());
-      assertEquals(403, listBuckets(s, StsClient.Credentials.from(noMfa, "GetSessionToken")));
+      assertEquals(403, listBuckets(s, noMfa.credentials("GetSessionToken")));
       assertEquals(403, new RawS3Client(s.endpoint()).send("GET", "/", new byte[0], KEY, SECRET, Instant.now(), Map.of()).statusCode());
       String wrongCode = code.equals("000000") ? "111111" : "000000";
       StsClient.Response wrong =

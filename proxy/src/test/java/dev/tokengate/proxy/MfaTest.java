@@ -2,6 +2,9 @@ package dev.tokengate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.MutableClock;
+import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.config.ProxyConfig;
 import dev.tokengate.proxy.sts.Totp;
 import java.nio.file.Files;
@@ -121,7 +124,7 @@ class MfaTest {
   void theRightCodeIsAccepted() throws Exception {
     StsClient.Response ok = getSessionToken(mfa(SERIAL, code(0)));
     assertEquals(200, ok.status(), ok.body());
-    StsClient.Credentials c = StsClient.Credentials.from(ok, "GetSessionToken");
+    Credentials c = ok.credentials("GetSessionToken");
     StsClient.Response who = sts.call(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), "GetCallerIdentity", Map.of());
     assertEquals(200, who.status(), who.body());
     assertEquals("arn:aws:iam::123456789012:user/mfauser",
@@ -175,11 +178,11 @@ class MfaTest {
     StsClient.Response direct = sts.call(KEY, SECRET, null, "AssumeRole", withMfa);
     assertEquals(200, direct.status(), direct.body());
 
-    StsClient.Credentials mfaSession = StsClient.Credentials.from(getSessionToken(mfa(SERIAL, code(0))), "GetSessionToken");
+    Credentials mfaSession = getSessionToken(mfa(SERIAL, code(0))).credentials("GetSessionToken");
     StsClient.Response viaSession =
         sts.call(mfaSession.accessKeyId(), mfaSession.secretAccessKey(), mfaSession.sessionToken(), "AssumeRole", assume);
     assertEquals(200, viaSession.status(), viaSession.body());
-    StsClient.Credentials plainSession = StsClient.Credentials.from(getSessionToken(Map.of()), "GetSessionToken");
+    Credentials plainSession = getSessionToken(Map.of()).credentials("GetSessionToken");
     assertError(sts.call(plainSession.accessKeyId(), plainSession.secretAccessKey(), plainSession.sessionToken(), "AssumeRole",
         assume), 403, "AccessDenied", null);
   }

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.harness.RawS3Client;
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.CliRunner;
+import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.config.ProxyConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +40,8 @@ class OtherClientsTest {
 
   @TempDir static Path dir;
   static ProxyServer server;
-  static StsClient.Credentials full;
-  static StsClient.Credentials readOnly;
+  static Credentials full;
+  static Credentials readOnly;
   static final CliRunner cli = new CliRunner(Map.of());
 
   @BeforeAll
@@ -65,11 +69,11 @@ class OtherClientsTest {
     StsClient sts = new StsClient(server.endpoint(), Clock.systemUTC());
     StsClient.Response gst = sts.call(KEY, SECRET, null, "GetSessionToken", Map.of());
     assertEquals(200, gst.status(), gst.body());
-    full = StsClient.Credentials.from(gst, "GetSessionToken");
+    full = gst.credentials("GetSessionToken");
     StsClient.Response role = sts.call(KEY, SECRET, null, "AssumeRole",
         Map.of("RoleArn", "arn:aws:iam::123456789012:role/sts-s3-read-only", "RoleSessionName", "clients"));
     assertEquals(200, role.status(), role.body());
-    readOnly = StsClient.Credentials.from(role, "AssumeRole");
+    readOnly = role.credentials("AssumeRole");
   }
 
   @AfterAll
@@ -91,7 +95,7 @@ class OtherClientsTest {
   }
 
   /** s3cmd isolated from any ~/.s3cfg (an empty config file), keys and token on the command line. */
-  private static String[] s3cmd(StsClient.Credentials c, String... args) throws Exception {
+  private static String[] s3cmd(Credentials c, String... args) throws Exception {
     Path cfg = dir.resolve("empty.s3cfg");
     if (!Files.exists(cfg)) {
       Files.createFile(cfg);
@@ -108,7 +112,7 @@ class OtherClientsTest {
    * rclone with its own config file; CliRunner drops every AWS_* variable, AWS_CA_BUNDLE included
    * (rclone 1.60 fails every s3 command when it is set), and every RCLONE_* one.
    */
-  private static String[] rclone(StsClient.Credentials c, String name, String... args) throws Exception {
+  private static String[] rclone(Credentials c, String name, String... args) throws Exception {
     Path conf = dir.resolve(name + ".rclone.conf");
     Files.writeString(conf, "[tg]\ntype = s3\nprovider = Other\nendpoint = " + server.endpoint() + "\naccess_key_id = "
         + c.accessKeyId() + "\nsecret_access_key = " + c.secretAccessKey() + "\nsession_token = " + c.sessionToken()

@@ -3,6 +3,7 @@ package dev.tokengate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.harness.CliRunner;
 import dev.tokengate.proxy.config.ProxyConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

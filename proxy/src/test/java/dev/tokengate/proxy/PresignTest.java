@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.harness.RawS3Client;
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.CliRunner;
+import dev.tokengate.proxy.harness.MutableClock;
+import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.config.ProxyConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,7 +78,7 @@ class PresignTest {
   }
 
   /** {@code aws s3 presign} with the session's keys and token in the environment; the result and its transcript. */
-  private CliRunner.Result presign(CliRunner cli, ProxyServer s, StsClient.Credentials c, String object, long expires)
+  private CliRunner.Result presign(CliRunner cli, ProxyServer s, Credentials c, String object, long expires)
       throws Exception {
     Map<String, String> env = CliRunner.awsEnv(dir, c.accessKeyId(), c.secretAccessKey());
     env.put("AWS_SESSION_TOKEN", c.sessionToken());
@@ -81,7 +86,7 @@ class PresignTest {
         Long.toString(expires), "--endpoint-url", s.endpoint());
   }
 
-  private String presignedUrl(CliRunner cli, ProxyServer s, StsClient.Credentials c, String object, long expires)
+  private String presignedUrl(CliRunner cli, ProxyServer s, Credentials c, String object, long expires)
       throws Exception {
     CliRunner.Result r = presign(cli, s, c, object, expires);
     assertEquals(0, r.exitCode(), cli.transcript());
@@ -105,11 +110,11 @@ class PresignTest {
     assertEquals(code, RawS3Client.element(text(r), "Code"), text(r));
   }
 
-  private static StsClient.Credentials assumeRole(ProxyServer s, Clock clock) throws Exception {
+  private static Credentials assumeRole(ProxyServer s, Clock clock) throws Exception {
     StsClient.Response r = new StsClient(s.endpoint(), clock).call(KEY, SECRET, null, "AssumeRole",
         Map.of("RoleArn", "arn:aws:iam::123456789012:role/reader", "RoleSessionName", "presign"));
     assertEquals(200, r.status(), r.body());
-    return StsClient.Credentials.from(r, "AssumeRole");
+    return r.credentials("AssumeRole");
   }
 
   @Test
@@ -118,7 +123,7 @@ class PresignTest {
     CliRunner cli = new CliRunner(Map.of());
     try (ProxyServer s = start(clock)) {
       byte[] data = seed(s, clock);
-      StsClient.Credentials role = assumeRole(s, clock);
+      Credentials role = assumeRole(s, clock);
 
       HttpResponse<byte[]> plain = fetch(presignedUrl(cli, s, role, "k.bin", 3600));
       assertEquals(200, plain.statusCode(), text(plain));
@@ -147,7 +152,7 @@ class PresignTest {
     CliRunner cli = new CliRunner(Map.of());
     try (ProxyServer s = start(clock)) {
       seed(s, clock);
-      StsClient.Credentials role = assumeRole(s, clock);
+      Credentials role = assumeRole(s, clock);
       CliRunner.Result r = presign(cli, s, role, "k.bin", 604801);
       if (r.exitCode() != 0) {
         assertTrue(r.all().contains("604800") || r.all().toLowerCase().contains("expires"), cli.transcript());
@@ -176,7 +181,7 @@ class PresignTest {
       StsClient.Response gst = new StsClient(s.endpoint(), clock).call(KEY, SECRET, null, "GetSessionToken",
           Map.of("DurationSeconds", "900"));
       assertEquals(200, gst.status(), gst.body());
-      StsClient.Credentials session = StsClient.Credentials.from(gst, "GetSessionToken");
+      Credentials session = gst.credentials("GetSessionToken");
       // The CLI signs with the real time, which the injected clock starts at.
       String shortUrl = presignedUrl(cli, s, session, "k.bin", 60);
       String longUrl = presignedUrl(cli, s, session, "k.bin", 3600);

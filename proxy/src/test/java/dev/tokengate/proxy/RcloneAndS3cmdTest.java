@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.CliRunner;
+import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.config.ProxyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +37,8 @@ class RcloneAndS3cmdTest {
             managedPolicies: [arn:aws:iam::aws:policy/AmazonS3FullAccess]
         """.formatted(dir.resolve("d"), KEY, SECRET));
     try (ProxyServer s = ProxyServer.start(ProxyConfig.load(config), Clock.systemUTC())) {
-      StsClient.Credentials c = StsClient.Credentials.from(
-          new StsClient(s.endpoint(), Clock.systemUTC()).call(KEY, SECRET, null, "GetSessionToken", Map.of()), "GetSessionToken");
+      Credentials c = 
+          new StsClient(s.endpoint(), Clock.systemUTC()).call(KEY, SECRET, null, "GetSessionToken", Map.of()).credentials("GetSessionToken");
       String hostPort = s.endpoint().substring("http://".length());
       CliRunner cli = new CliRunner(Map.of());
       try {

@@ -3,6 +3,10 @@ package dev.tokengate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.harness.RawS3Client;
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.MutableClock;
+import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.config.ProxyConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -84,7 +88,7 @@ class StsFlowTest {
     }
   }
 
-  private static HttpResponse<String> listBuckets(StsClient.Credentials c) throws Exception {
+  private static HttpResponse<String> listBuckets(Credentials c) throws Exception {
     return s3.send("GET", "/", new byte[0], c.accessKeyId(), c.secretAccessKey(), clock.instant(),
         Map.of("x-amz-security-token", c.sessionToken()));
   }
@@ -114,7 +118,7 @@ class StsFlowTest {
   void sessionExpiresWithTheInjectedClock() throws Exception {
     StsClient.Response r = alice("GetSessionToken", Map.of("DurationSeconds", "900"));
     assertEquals(200, r.status(), r.body());
-    StsClient.Credentials c = StsClient.Credentials.from(r, "GetSessionToken");
+    Credentials c = r.credentials("GetSessionToken");
     assertEquals(200, listBuckets(c).statusCode());
     // Other tests sign with this clock too, and the backend only ever sees real time.
     clock.advance(Duration.ofSeconds(901));
@@ -126,17 +130,17 @@ class StsFlowTest {
 
   @Test
   void tamperedTokenAndForeignKeyAreInvalidToken() throws Exception {
-    StsClient.Credentials a = StsClient.Credentials.from(alice("GetSessionToken", Map.of()), "GetSessionToken");
-    StsClient.Credentials b = StsClient.Credentials.from(alice("GetSessionToken", Map.of()), "GetSessionToken");
+    Credentials a = alice("GetSessionToken", Map.of()).credentials("GetSessionToken");
+    Credentials b = alice("GetSessionToken", Map.of()).credentials("GetSessionToken");
     char[] token = a.sessionToken().toCharArray();
     int mid = token.length / 2;
     token[mid] = token[mid] == 'A' ? 'B' : 'A';
     HttpResponse<String> tampered =
-        listBuckets(new StsClient.Credentials(a.accessKeyId(), a.secretAccessKey(), new String(token)));
+        listBuckets(new Credentials(a.accessKeyId(), a.secretAccessKey(), new String(token)));
     assertEquals(400, tampered.statusCode(), tampered.body());
     assertEquals("InvalidToken", RawS3Client.element(tampered.body(), "Code"));
     HttpResponse<String> foreign =
-        listBuckets(new StsClient.Credentials(b.accessKeyId(), b.secretAccessKey(), a.sessionToken()));
+        listBuckets(new Credentials(b.accessKeyId(), b.secretAccessKey(), a.sessionToken()));
     assertEquals(400, foreign.statusCode(), foreign.body());
     assertEquals("InvalidToken", RawS3Client.element(foreign.body(), "Code"));
     HttpResponse<String> noToken =
@@ -151,7 +155,7 @@ class StsFlowTest {
         alice("AssumeRole", Map.of("RoleArn", "arn:aws:iam::" + ACCOUNT + ":role/first", "RoleSessionName", "one",
             "DurationSeconds", "7200"));
     assertEquals(200, first.status(), first.body());
-    StsClient.Credentials c = StsClient.Credentials.from(first, "AssumeRole");
+    Credentials c = first.credentials("AssumeRole");
     StsClient.Response tooLong =
         sts.call(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), "AssumeRole",
             Map.of("RoleArn", "arn:aws:iam::" + ACCOUNT + ":role/second", "RoleSessionName", "two", "DurationSeconds", "3601"));
@@ -179,7 +183,7 @@ class StsFlowTest {
   void federationTokenWithoutPolicyCanDoNothingAndCannotCallSts() throws Exception {
     StsClient.Response r = alice("GetFederationToken", Map.of("Name", "fed-nopolicy"));
     assertEquals(200, r.status(), r.body());
-    StsClient.Credentials c = StsClient.Credentials.from(r, "GetFederationToken");
+    Credentials c = r.credentials("GetFederationToken");
     HttpResponse<String> list = listBuckets(c);
     assertEquals(403, list.statusCode(), list.body());
     assertEquals("AccessDenied", RawS3Client.element(list.body(), "Code"));
@@ -203,7 +207,7 @@ class StsFlowTest {
 
   @Test
   void sessionCredentialsCannotMintSessionTokens() throws Exception {
-    StsClient.Credentials c = StsClient.Credentials.from(alice("GetSessionToken", Map.of()), "GetSessionToken");
+    Credentials c = alice("GetSessionToken", Map.of()).credentials("GetSessionToken");
     StsClient.Response r = sts.call(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), "GetSessionToken", Map.of());
     assertEquals(403, r.status(), r.body());
     assertEquals("Cannot call GetSessionToken with session credentials", r.errorMessage());
