@@ -1,6 +1,7 @@
 package dev.tokengate.proxy.backend;
 
 import dev.tokengate.proxy.config.BackendConfig;
+import dev.tokengate.proxy.s3.S3Exception;
 import dev.tokengate.proxy.s3.VirtualHosts;
 import dev.tokengate.sigv4.PayloadMode;
 import dev.tokengate.sigv4.RequestSigner;
@@ -90,7 +91,12 @@ public final class BackendRequestFactory {
     String uri = inbound.uri();
     int q = uri.indexOf('?');
     String rawPath = q < 0 ? uri : uri.substring(0, q);
-    String hostBucket = virtualHosts.bucketOf(inbound.headers().get(HttpHeaderNames.HOST));
+    String hostBucket;
+    try {
+      hostBucket = virtualHosts.bucketOf(inbound.headers().get(HttpHeaderNames.HOST));
+    } catch (S3Exception invalid) {
+      throw new IllegalStateException("the authorizer refuses an invalid virtual-host bucket before forwarding", invalid);
+    }
     if (hostBucket != null) {
       // Virtual-hosted in, path-style out: bucket names are DNS-safe, so no encoding is needed.
       rawPath = "/" + hostBucket + rawPath;
