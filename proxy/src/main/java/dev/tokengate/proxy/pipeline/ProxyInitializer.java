@@ -55,7 +55,8 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("sts", new StsRequestAggregator())
         .addLast("authenticate", new RequestAuthenticator(
-            services.credentials(), services.verifier(), services.sigV2(), services.regions()))
+            services.credentials(), services.verifier(), services.sigV2(), services.regions(),
+            services.virtualHosts()))
         .addLast("queryApis", new QueryApiHandler(services.queryApis()))
         .addLast("authorize", new RequestAuthorizer(
             services.permissions(), services.bucketPolicies(), services.contexts(), services.messages(),
