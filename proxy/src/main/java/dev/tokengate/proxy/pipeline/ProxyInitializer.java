@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link AwsChunkedDecoder}: aws-chunked framing removed, chunk/trailer signatures and checksums verified.
  *   <li>{@link DeleteObjectsFilter}: DeleteObjects authorized key by key; denied keys answered.
  *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded.
+ *   <li>{@link BackendErrorRewriter}: a backend's error answered as the proxy's own S3 error, never relayed raw.
  *   <li>{@link BackendForwarder}: re-signed request to the backend, response streamed back.
  *   <li>{@link ErrorResponder}: every error response, and 500 for anything unexpected.
  * </ol>
@@ -66,6 +67,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("awsChunked", new AwsChunkedDecoder())
         .addLast("deleteObjects", new DeleteObjectsFilter())
         .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies()))
+        .addLast("backendErrors", new BackendErrorRewriter())
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))
         .addLast("errors", new ErrorResponder());
   }

@@ -12,6 +12,10 @@ public final class StsErrorMapper {
   private StsErrorMapper() {}
 
   public static StsException fromS3(S3Exception e) {
+    if (e.error() == null) {
+      // A relayed backend error answers an S3 request; STS and IAM calls never reach the backend.
+      return new StsException(StsError.INTERNAL_FAILURE, S3Error.INTERNAL_ERROR.defaultMessage());
+    }
     return switch (e.error()) {
       case INVALID_ACCESS_KEY_ID -> new StsException(
           StsError.INVALID_CLIENT_TOKEN_ID, "The security token included in the request is invalid.");
