@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  *       denied keys merged into the backend's result.
  *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded.
  *   <li>{@link MissingKeyMasker}: a 404 becomes 403 for callers who may not list the bucket.
+ *   <li>{@link BackendErrorRewriter}: a backend's error answered as the proxy's own S3 error, never relayed raw.
  *   <li>{@link BackendForwarder}: the backend request built from the model, re-signed; response
  *       streamed back.
  *   <li>{@link ErrorResponder}: every error response, and 500 for anything unexpected.
@@ -84,7 +85,8 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("sts", new StsRequestAggregator())
         .addLast("authenticate", new RequestAuthenticator(
-            services.credentials(), services.verifier(), services.sigV2(), services.regions()))
+            services.credentials(), services.verifier(), services.sigV2(), services.regions(),
+            services.virtualHosts()))
         .addLast("queryApis", new QueryApiHandler(services.queryApis()))
         .addLast("model", new S3RequestModeler(services.virtualHosts()))
         .addLast("authorize", new RequestAuthorizer(
@@ -96,6 +98,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("deleteObjects", new DeleteObjectsFilter())
         .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies()))
         .addLast("missingKeys", new MissingKeyMasker())
+        .addLast("backendErrors", new BackendErrorRewriter())
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))
         .addLast("errors", new ErrorResponder());
   }

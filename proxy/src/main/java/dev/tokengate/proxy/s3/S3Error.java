@@ -38,6 +38,7 @@ public enum S3Error {
       "MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."),
   METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
   MISSING_SECURITY_HEADER("MissingSecurityHeader", 400, "Your request is missing a required header."),
+  NO_SUCH_BUCKET("NoSuchBucket", 404, "The specified bucket does not exist"),
   NO_SUCH_BUCKET_POLICY("NoSuchBucketPolicy", 404, "The bucket policy does not exist"),
   NOT_IMPLEMENTED(
       "NotImplemented", 501, "A header you provided implies functionality that is not implemented."),
