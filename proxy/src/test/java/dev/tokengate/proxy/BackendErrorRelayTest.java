@@ -93,7 +93,7 @@ class BackendErrorRelayTest {
   void signatureMismatchAtTheBackendIsOurInternalErrorAndOneWarning() throws Exception {
     backend.answer(r -> Reply.xml(403, disclosing("SignatureDoesNotMatch", "The request signature we calculated does not match"),
         "x-amz-request-id", "BACKEND-REQUEST-ID", "x-amz-id-2", "BACKEND-HOST-ID"));
-    HttpResponse<String> r = send("GET", "/b/a+b%7Ec");
+    HttpResponse<String> r = send("GET", "/bkt/a+b%7Ec");
     assertOurs(r, "InternalError", 500);
     assertEquals("We encountered an internal error. Please try again.", RawS3Client.element(r.body(), "Message"));
     List<String> warnings = log.at(Level.WARN);
@@ -107,7 +107,7 @@ class BackendErrorRelayTest {
   void otherAuthenticationRefusalsAreInternalErrorsToo() throws Exception {
     for (String code : List.of("InvalidAccessKeyId", "AuthorizationHeaderMalformed", "RequestTimeTooSkewed")) {
       backend.answer(r -> Reply.xml(code.equals("AuthorizationHeaderMalformed") ? 400 : 403, disclosing(code, "m")));
-      assertOurs(send("GET", "/b/k"), "InternalError", 500);
+      assertOurs(send("GET", "/bkt/k"), "InternalError", 500);
     }
     assertEquals(3, log.at(Level.WARN).size(), log.at(Level.WARN).toString());
   }
@@ -116,25 +116,25 @@ class BackendErrorRelayTest {
   void clientErrorsKeepTheBackendsCodeAndMessage() throws Exception {
     backend.answer(r -> Reply.xml(404, disclosing("NoSuchKey", "The specified key does not exist."),
         "x-amz-request-id", "BACKEND-REQUEST-ID", "x-amz-id-2", "BACKEND-HOST-ID"));
-    HttpResponse<String> missing = send("GET", "/b/no%20such/key");
+    HttpResponse<String> missing = send("GET", "/bkt/no%20such/key");
     assertOurs(missing, "NoSuchKey", 404);
     assertEquals("The specified key does not exist.", RawS3Client.element(missing.body(), "Message"));
-    assertEquals("/b/no such/key", RawS3Client.element(missing.body(), "Resource"));
+    assertEquals("/bkt/no such/key", RawS3Client.element(missing.body(), "Resource"));
 
     backend.answer(r -> Reply.xml(409, disclosing("BucketNotEmpty", "The bucket you tried to delete is not empty")));
-    assertOurs(send("DELETE", "/b"), "BucketNotEmpty", 409);
+    assertOurs(send("DELETE", "/bkt"), "BucketNotEmpty", 409);
 
     backend.answer(r -> Reply.xml(412, disclosing("PreconditionFailed", "At least one of the pre-conditions you specified did not hold")));
-    assertOurs(send("GET", "/b/k", Map.of("If-Match", "\"nope\"")), "PreconditionFailed", 412);
+    assertOurs(send("GET", "/bkt/k", Map.of("If-Match", "\"nope\"")), "PreconditionFailed", 412);
 
     backend.answer(r -> Reply.xml(416, disclosing("InvalidRange", "The requested range is not satisfiable"),
         "Content-Range", "bytes */5"));
-    HttpResponse<String> range = send("GET", "/b/k", Map.of("Range", "bytes=10-20"));
+    HttpResponse<String> range = send("GET", "/bkt/k", Map.of("Range", "bytes=10-20"));
     assertOurs(range, "InvalidRange", 416);
     assertEquals("bytes */5", range.headers().firstValue("content-range").orElse(null));
 
     backend.answer(r -> Reply.xml(503, disclosing("SlowDown", "Please reduce your request rate."), "Retry-After", "2"));
-    HttpResponse<String> slow = send("GET", "/b/k");
+    HttpResponse<String> slow = send("GET", "/bkt/k");
     assertOurs(slow, "SlowDown", 503);
     assertEquals("2", slow.headers().firstValue("retry-after").orElse(null));
     assertTrue(log.at(Level.WARN).isEmpty(), log.at(Level.WARN).toString());
@@ -147,7 +147,7 @@ class BackendErrorRelayTest {
               + "</Code><Message>use the other endpoint</Message><Endpoint>b.backend.internal</Endpoint>"
               + "<Bucket>b</Bucket></Error>",
           "Location", "http://b.backend.internal:" + backend.port() + "/k", "x-amz-bucket-region", "eu-west-3"));
-      HttpResponse<String> r = send("GET", "/b/k");
+      HttpResponse<String> r = send("GET", "/bkt/k");
       assertOurs(r, "InternalError", 500);
       assertFalse(r.body().contains("backend.internal"), r.body());
       assertTrue(r.headers().firstValue("x-amz-bucket-region").isEmpty());
@@ -158,11 +158,11 @@ class BackendErrorRelayTest {
   @Test
   void notModifiedAndSuccessPassThrough() throws Exception {
     backend.answer(r -> new Reply(304, Map.of("ETag", "\"abc\""), null));
-    HttpResponse<String> notModified = send("GET", "/b/k", Map.of("If-None-Match", "\"abc\""));
+    HttpResponse<String> notModified = send("GET", "/bkt/k", Map.of("If-None-Match", "\"abc\""));
     assertEquals(304, notModified.statusCode());
     assertEquals("\"abc\"", notModified.headers().firstValue("etag").orElse(null));
     backend.answer(r -> new Reply(200, Map.of("Content-Type", "text/plain"), "object bytes"));
-    HttpResponse<String> ok = send("GET", "/b/k");
+    HttpResponse<String> ok = send("GET", "/bkt/k");
     assertEquals(200, ok.statusCode());
     assertEquals("object bytes", ok.body());
   }
@@ -170,14 +170,14 @@ class BackendErrorRelayTest {
   @Test
   void headErrorsKeepTheirStatusWithoutABody() throws Exception {
     backend.answer(r -> new Reply(404, Map.of("x-amz-request-id", "BACKEND-REQUEST-ID"), null));
-    HttpResponse<String> missing = send("HEAD", "/b/k");
+    HttpResponse<String> missing = send("HEAD", "/bkt/k");
     assertEquals(404, missing.statusCode());
     assertEquals("", missing.body());
     assertFalse(missing.headers().firstValue("x-amz-request-id").orElseThrow().equals("BACKEND-REQUEST-ID"));
     backend.answer(r -> new Reply(403, Map.of(), null));
-    assertEquals(403, send("HEAD", "/b/k").statusCode());
+    assertEquals(403, send("HEAD", "/bkt/k").statusCode());
     backend.answer(r -> new Reply(301, Map.of("Location", "http://elsewhere/"), null));
-    HttpResponse<String> moved = send("HEAD", "/b");
+    HttpResponse<String> moved = send("HEAD", "/bkt");
     assertEquals(500, moved.statusCode());
     assertTrue(moved.headers().firstValue("location").isEmpty());
   }
@@ -185,11 +185,11 @@ class BackendErrorRelayTest {
   @Test
   void unreadableBodiesAreOurOwnErrors() throws Exception {
     backend.answer(r -> new Reply(502, Map.of("Content-Type", "text/html"), "<html>Bad Gateway from 10.0.0.7</html>"));
-    HttpResponse<String> gateway = send("GET", "/b/k");
+    HttpResponse<String> gateway = send("GET", "/bkt/k");
     assertOurs(gateway, "ServiceUnavailable", 503);
     assertFalse(gateway.body().contains("10.0.0.7"));
     backend.answer(r -> new Reply(400, Map.of(), "not xml at all"));
-    assertOurs(send("GET", "/b/k"), "InternalError", 500);
+    assertOurs(send("GET", "/bkt/k"), "InternalError", 500);
     assertEquals(2, log.at(Level.WARN).size());
   }
 
@@ -199,7 +199,7 @@ class BackendErrorRelayTest {
     Files.writeString(secret, "FILE-CONTENT-SECRET");
     backend.answer(r -> Reply.xml(404, "<?xml version=\"1.0\"?><!DOCTYPE Error [<!ENTITY x SYSTEM \"" + secret.toUri()
         + "\">]><Error><Code>NoSuchKey</Code><Message>&x;</Message></Error>"));
-    HttpResponse<String> r = send("GET", "/b/k");
+    HttpResponse<String> r = send("GET", "/bkt/k");
     assertFalse(r.body().contains("FILE-CONTENT-SECRET"), r.body());
     assertOurs(r, "InternalError", 500);
   }
@@ -209,11 +209,11 @@ class BackendErrorRelayTest {
     String huge = "<Error><Code>InvalidArgument</Code><Message>too big</Message><Pad>" + "x".repeat(2 * 1024 * 1024)
         + "</Pad></Error>";
     backend.answer(r -> Reply.xml(400, huge));
-    HttpResponse<String> r = send("GET", "/b/k");
+    HttpResponse<String> r = send("GET", "/bkt/k");
     assertOurs(r, "InvalidArgument", 400);
     assertTrue(r.body().length() < 1024, "length " + r.body().length());
     backend.answer(r2 -> new Reply(200, Map.of(), "fine"));
-    assertEquals("fine", send("GET", "/b/k").body());
+    assertEquals("fine", send("GET", "/bkt/k").body());
   }
 
   @Test
