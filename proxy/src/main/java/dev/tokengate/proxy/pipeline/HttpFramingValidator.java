@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * a head the decoder could not parse ({@code decoderResult()} failed: a bad line, {@code
  * Content-Length} with {@code Transfer-Encoding}, several Content-Length values, an oversized
  * head), a {@code Transfer-Encoding} other than exactly {@code chunked}, a header that decides
- * framing or authentication sent more than once, or a chunked body that stops parsing midway. A
+ * framing or authentication sent more than once, an HTTP/1.1 request without {@code Host}, or a
+ * chunked body that stops parsing midway. A
  * proxy and a backend that split such a stream differently would each see other requests.
  *
  * <p>The answer is S3's error ({@link S3Error#BAD_REQUEST}, or {@link
@@ -107,6 +109,12 @@ public final class HttpFramingValidator extends ChannelInboundHandlerAdapter {
       return new S3Exception(S3Error.BAD_REQUEST);
     }
     HttpHeaders headers = request.headers();
+    HttpVersion version = request.protocolVersion();
+    if (version.majorVersion() == 1 && version.minorVersion() >= 1 && !headers.contains(HttpHeaderNames.HOST)) {
+      // RFC 9112 section 3.2: a server must answer an HTTP/1.1 request without Host with 400.
+      LOG.debug("request refused: HTTP/1.1 without Host");
+      return new S3Exception(S3Error.BAD_REQUEST);
+    }
     for (AsciiString name : SINGLE_HEADERS) {
       if (headers.getAll(name).size() > 1) {
         LOG.debug("request refused: {} appears more than once", name);
