@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.RawS3Client;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SignedRequest;
 import dev.tokengate.sigv4.SigningKeyCache;
