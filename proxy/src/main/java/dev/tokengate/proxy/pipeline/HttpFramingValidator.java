@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * a head the decoder could not parse ({@code decoderResult()} failed: a bad line, {@code
  * Content-Length} with {@code Transfer-Encoding}, several Content-Length values, an oversized
  * head), a {@code Transfer-Encoding} other than exactly {@code chunked}, a header that decides
- * framing or authentication sent more than once, an HTTP/1.1 request without {@code Host}, or a
- * chunked body that stops parsing midway. A
+ * framing or authentication sent more than once, an HTTP/1.1 request without {@code Host} or with
+ * a Host that is not one authority, or a chunked body that stops parsing midway. A
  * proxy and a backend that split such a stream differently would each see other requests.
  *
  * <p>The answer is S3's error ({@link S3Error#BAD_REQUEST}, or {@link
@@ -121,6 +121,13 @@ public final class HttpFramingValidator extends ChannelInboundHandlerAdapter {
         return new S3Exception(S3Error.BAD_REQUEST);
       }
     }
+    String host = headers.get(HttpHeaderNames.HOST);
+    if (host != null && !isOneAuthority(host.trim())) {
+      // The decoder joins a folded continuation line onto the header before it ("Host: a\r\n b"
+      // becomes "a b"), and a list is not one host either.
+      LOG.debug("request refused: Host '{}' is not one authority", host);
+      return new S3Exception(S3Error.BAD_REQUEST);
+    }
     String transferEncoding = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
     if (transferEncoding != null) {
       // The decoder refuses Content-Length with it already; checked again so that no decoder
@@ -132,6 +139,16 @@ public final class HttpFramingValidator extends ChannelInboundHandlerAdapter {
       }
     }
     return null;
+  }
+
+  private static boolean isOneAuthority(String host) {
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c == ' ' || c == '\t' || c == ',') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static S3Exception tooLarge(S3Error error, int limit) {

@@ -253,6 +253,8 @@ class HttpFramingTest {
         Arguments.of("Transfer-Encoding in HTTP/1.0", "PUT /bucket/key HTTP/1.0\r\nHost: %s\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
         Arguments.of("bare LF line endings", "GET /bucket/key HTTP/1.1\nHost: %s\n\n"),
         Arguments.of("a control character in a header name", get + "X-Bad\u0001Name: v\r\n\r\n"),
+        Arguments.of("a Host with a folded continuation line", get + " other.example\r\n\r\n"),
+        Arguments.of("a Host list", "GET /bucket/key HTTP/1.1\r\nHost: %s, other.example\r\n\r\n"),
         Arguments.of("HTTP/1.1 without Host", "GET /bucket/key HTTP/1.1\r\nX-Amz-Date: 20260101T000000Z\r\n\r\n"));
   }
 
