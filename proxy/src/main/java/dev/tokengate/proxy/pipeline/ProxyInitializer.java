@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.backend.HeadBucket;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link PayloadVerifier}: the body against its signed SHA-256, holding back the end.
  *   <li>{@link AwsChunkedDecoder}: aws-chunked framing removed, chunk/trailer signatures and checksums verified.
  *   <li>{@link DeleteObjectsFilter}: DeleteObjects authorized key by key; denied keys answered.
- *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded.
+ *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded, and go with their bucket.
  *   <li>{@link BackendErrorRewriter}: a backend's error answered as the proxy's own S3 error, never relayed raw.
  *   <li>{@link BackendForwarder}: re-signed request to the backend, response streamed back.
  *   <li>{@link ErrorResponder}: every error response, and 500 for anything unexpected.
@@ -42,9 +43,11 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
   private final ProxyServices services;
+  private final HeadBucket headBucket;
 
   public ProxyInitializer(ProxyServices services) {
     this.services = services;
+    this.headBucket = new HeadBucket(services.backendPool(), services.backendRequests());
   }
 
   @Override
@@ -66,7 +69,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("payload", new PayloadVerifier())
         .addLast("awsChunked", new AwsChunkedDecoder())
         .addLast("deleteObjects", new DeleteObjectsFilter())
-        .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies()))
+        .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies(), headBucket))
         .addLast("backendErrors", new BackendErrorRewriter())
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))
         .addLast("errors", new ErrorResponder());
