@@ -2,27 +2,29 @@ package dev.tokengate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.Credentials;
+import dev.tokengate.proxy.harness.MutableClock;
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import dev.tokengate.proxy.sts.Totp;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * MFA on STS, with codes computed by {@link Totp} against the proxy's (injected) clock: the right
  * code, or the previous step's, is accepted; a wrong or stale code, another user's serial, or a user
  * without a device is 403 AccessDenied; half a pair or a malformed code is 400 ValidationError.
  * MFA also satisfies a role's trust condition on aws:MultiFactorAuthPresent, directly and through an
- * MFA session.
+ * MFA session. A code is single-use: once a step's code was accepted, it and every earlier step's
+ * code are refused (each test starts four steps after the last, so it sees fresh codes).
  */
 @Timeout(60)
 class MfaTest {
@@ -35,47 +37,42 @@ class MfaTest {
   static final String ROLE = "arn:aws:iam::123456789012:role/needs-mfa";
   static final String DENIED = "MultiFactorAuthentication failed with invalid MFA one time pass code. ";
 
-  @TempDir static Path dir;
   static final MutableClock clock = new MutableClock(Instant.now());
-  static ProxyServer server;
+
+  @RegisterExtension
+  static final TokengateExtension proxy = TokengateExtension.withConfig("""
+      users:
+        - name: mfauser
+          accessKeys: [{id: %s, secret: %s}]
+          mfaSecret: %s
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+          policies:
+            assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
+        - name: nomfa
+          accessKeys: [{id: %s, secret: %s}]
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+      roles:
+        - name: needs-mfa
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+          trustPolicy:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Principal: {AWS: "arn:aws:iam::123456789012:user/mfauser"}
+                Action: "sts:AssumeRole"
+                Condition: {Bool: {"aws:MultiFactorAuthPresent": "true"}}
+      """.formatted(KEY, SECRET, SEED, PLAIN_KEY, PLAIN_SECRET)).clock(clock);
+
   static StsClient sts;
 
   @BeforeAll
-  static void start() throws Exception {
-    Path config = dir.resolve("tokengate.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:0
-        dataDir: %s
-        users:
-          - name: mfauser
-            accessKeys: [{id: %s, secret: %s}]
-            mfaSecret: %s
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-            policies:
-              assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
-          - name: nomfa
-            accessKeys: [{id: %s, secret: %s}]
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-        roles:
-          - name: needs-mfa
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-            trustPolicy:
-              Version: "2012-10-17"
-              Statement:
-                - Effect: Allow
-                  Principal: {AWS: "arn:aws:iam::123456789012:user/mfauser"}
-                  Action: "sts:AssumeRole"
-                  Condition: {Bool: {"aws:MultiFactorAuthPresent": "true"}}
-        """.formatted(dir.resolve("data"), KEY, SECRET, SEED, PLAIN_KEY, PLAIN_SECRET));
-    server = ProxyServer.start(ProxyConfig.load(config), clock);
-    sts = new StsClient(server.endpoint(), clock);
+  static void client() {
+    sts = proxy.sts();
   }
 
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
+  @BeforeEach
+  void freshSteps() {
+    clock.advance(Duration.ofSeconds(120));
   }
 
   /** The code for the proxy's current step plus {@code offset} steps. */
@@ -121,7 +118,7 @@ class MfaTest {
   void theRightCodeIsAccepted() throws Exception {
     StsClient.Response ok = getSessionToken(mfa(SERIAL, code(0)));
     assertEquals(200, ok.status(), ok.body());
-    StsClient.Credentials c = StsClient.Credentials.from(ok, "GetSessionToken");
+    Credentials c = ok.credentials("GetSessionToken");
     StsClient.Response who = sts.call(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), "GetCallerIdentity", Map.of());
     assertEquals(200, who.status(), who.body());
     assertEquals("arn:aws:iam::123456789012:user/mfauser",
@@ -175,11 +172,12 @@ class MfaTest {
     StsClient.Response direct = sts.call(KEY, SECRET, null, "AssumeRole", withMfa);
     assertEquals(200, direct.status(), direct.body());
 
-    StsClient.Credentials mfaSession = StsClient.Credentials.from(getSessionToken(mfa(SERIAL, code(0))), "GetSessionToken");
+    // The next step's code: the current one was just used.
+    Credentials mfaSession = getSessionToken(mfa(SERIAL, code(1))).credentials("GetSessionToken");
     StsClient.Response viaSession =
         sts.call(mfaSession.accessKeyId(), mfaSession.secretAccessKey(), mfaSession.sessionToken(), "AssumeRole", assume);
     assertEquals(200, viaSession.status(), viaSession.body());
-    StsClient.Credentials plainSession = StsClient.Credentials.from(getSessionToken(Map.of()), "GetSessionToken");
+    Credentials plainSession = getSessionToken(Map.of()).credentials("GetSessionToken");
     assertError(sts.call(plainSession.accessKeyId(), plainSession.secretAccessKey(), plainSession.sessionToken(), "AssumeRole",
         assume), 403, "AccessDenied", null);
   }
@@ -195,5 +193,18 @@ class MfaTest {
     assertEquals(later, code(0));
     StsClient.Response now = getSessionToken(mfa(SERIAL, later));
     assertEquals(200, now.status(), now.body());
+  }
+
+  @Test
+  void aCodeIsSingleUse() throws Exception {
+    String now = code(0);
+    assertEquals(200, getSessionToken(mfa(SERIAL, now)).status());
+    assertError(getSessionToken(mfa(SERIAL, now)), 403, "AccessDenied", DENIED);
+    Map<String, String> assume = new HashMap<>(Map.of("RoleArn", ROLE, "RoleSessionName", "replay"));
+    assume.putAll(mfa(SERIAL, now));
+    assertError(sts.call(KEY, SECRET, null, "AssumeRole", assume), 403, "AccessDenied", DENIED);
+    // The previous step's code is still inside the drift window, but older than the one used.
+    assertError(getSessionToken(mfa(SERIAL, code(-1))), 403, "AccessDenied", DENIED);
+    assertEquals(200, getSessionToken(mfa(SERIAL, code(1))).status());
   }
 }

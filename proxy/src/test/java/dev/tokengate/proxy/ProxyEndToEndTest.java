@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.RawS3Client;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
@@ -24,49 +25,34 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Proxy + embedded S3Proxy on port 0, driven through the MinIO Java client and a raw client. */
+/** Proxy + S3Proxy backend, driven through the MinIO Java client and a raw client. */
 @Timeout(120)
 class ProxyEndToEndTest {
-  @TempDir static Path dataDir;
+  @RegisterExtension static final TokengateExtension proxy = TokengateExtension.defaults();
 
-  static ProxyServer server;
   static MinioClient minio;
   static RawS3Client raw;
 
   @BeforeAll
-  static void start() throws Exception {
-    server =
-        ProxyServer.start(
-            ProxyConfig.of("127.0.0.1:0", dataDir.toString()),
-            Clock.systemUTC());
+  static void clients() {
     minio =
         MinioClient.builder()
-            .endpoint(server.endpoint())
+            .endpoint(proxy.endpoint())
             .region("us-east-1")
-            .credentials(server.admin().accessKeyId(), server.admin().secretAccessKey())
+            .credentials(proxy.admin().accessKeyId(), proxy.admin().secretAccessKey())
             .build();
-    raw = new RawS3Client(server.endpoint());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
+    raw = new RawS3Client(proxy.endpoint());
   }
 
   @Test
@@ -135,13 +121,13 @@ class ProxyEndToEndTest {
   @Test
   void wrongSecretIsSignatureDoesNotMatch() throws Exception {
     MinioClient wrong =
-        MinioClient.builder().endpoint(server.endpoint()).region("us-east-1")
-            .credentials(server.admin().accessKeyId(), "not-the-secret-at-all-0000000000000000").build();
+        MinioClient.builder().endpoint(proxy.endpoint()).region("us-east-1")
+            .credentials(proxy.admin().accessKeyId(), "not-the-secret-at-all-0000000000000000").build();
     ErrorResponseException e =
         assertThrows(ErrorResponseException.class, () -> wrong.bucketExists(BucketExistsArgs.builder().bucket("any").build()));
     assertEquals(403, e.response().code());
     HttpResponse<String> response =
-        raw.send("GET", "/", new byte[0], server.admin().accessKeyId(), "wrong-secret-wrong-secret-wrong-secret-00",
+        raw.send("GET", "/", new byte[0], proxy.admin().accessKeyId(), "wrong-secret-wrong-secret-wrong-secret-00",
             Instant.now(), Map.of());
     assertEquals(403, response.statusCode());
     assertEquals("SignatureDoesNotMatch", RawS3Client.element(response.body(), "Code"));
@@ -154,7 +140,7 @@ class ProxyEndToEndTest {
   @Test
   void unknownKeyIsInvalidAccessKeyId() throws Exception {
     MinioClient unknown =
-        MinioClient.builder().endpoint(server.endpoint()).region("us-east-1")
+        MinioClient.builder().endpoint(proxy.endpoint()).region("us-east-1")
             .credentials("AKIANOTAKNOWNKEY0000", "whatever-secret-whatever-secret-whatever").build();
     ErrorResponseException e =
         assertThrows(ErrorResponseException.class, () -> unknown.makeBucket(MakeBucketArgs.builder().bucket("nope").build()));
@@ -165,7 +151,7 @@ class ProxyEndToEndTest {
   @Test
   void requestDatedTwentyMinutesAgoIsTooSkewed() throws Exception {
     HttpResponse<String> response =
-        raw.send("GET", "/", new byte[0], server.admin().accessKeyId(), server.admin().secretAccessKey(),
+        raw.send("GET", "/", new byte[0], proxy.admin().accessKeyId(), proxy.admin().secretAccessKey(),
             Instant.now().minus(Duration.ofMinutes(20)), Map.of());
     assertEquals(403, response.statusCode());
     assertEquals("RequestTimeTooSkewed", RawS3Client.element(response.body(), "Code"));
@@ -178,7 +164,7 @@ class ProxyEndToEndTest {
     byte[] body = "the real body".getBytes(StandardCharsets.UTF_8);
     String otherHash = RawS3Client.sha256("another body".getBytes(StandardCharsets.UTF_8));
     HttpResponse<String> response =
-        raw.send("PUT", "/" + bucket + "/k", body, server.admin().accessKeyId(), server.admin().secretAccessKey(),
+        raw.send("PUT", "/" + bucket + "/k", body, proxy.admin().accessKeyId(), proxy.admin().secretAccessKey(),
             Instant.now(), Map.of("x-amz-content-sha256", otherHash));
     assertEquals(400, response.statusCode(), response.body());
     assertEquals("XAmzContentSHA256Mismatch", RawS3Client.element(response.body(), "Code"));

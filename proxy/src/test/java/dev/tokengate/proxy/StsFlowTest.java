@@ -3,19 +3,20 @@ package dev.tokengate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.Credentials;
+import dev.tokengate.proxy.harness.MutableClock;
+import dev.tokengate.proxy.harness.RawS3Client;
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** STS rules end to end, in process, with an injected clock: bounds, chaining, expiry, tampering, federation. */
 @Timeout(120)
@@ -24,15 +25,12 @@ class StsFlowTest {
   static final String ALICE_SECRET = "alice-secret-alice-secret-alice-secret-0";
   static final String ACCOUNT = "123456789012";
 
-  @TempDir static Path dataDir;
-  static MutableClock clock = new MutableClock(Instant.now());
-  static ProxyServer server;
+  static final MutableClock clock = new MutableClock(Instant.now());
   static StsClient sts;
   static RawS3Client s3;
 
   static final String CONFIG =
       """
-      listen: 127.0.0.1:0
       users:
         - name: alice
           accessKeys: [{id: %s, secret: %s}]
@@ -64,27 +62,18 @@ class StsFlowTest {
             Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:role/first"}, Action: "sts:AssumeRole"}]
       """;
 
+  @RegisterExtension
+  static final TokengateExtension proxy = TokengateExtension.withConfig(CONFIG.formatted(ALICE_KEY, ALICE_SECRET)).clock(clock);
+
   @BeforeAll
   static void start() throws Exception {
-    Path config = dataDir.resolve("tokengate.yaml");
-    Files.writeString(config, CONFIG.formatted(ALICE_KEY, ALICE_SECRET) + "dataDir: " + dataDir + "\n");
-    server = ProxyServer.start(ProxyConfig.load(config), clock);
-    sts = new StsClient(server.endpoint(), clock);
-    s3 = new RawS3Client(server.endpoint());
-    RawS3Client admin = s3;
-    HttpResponse<String> mb =
-        admin.send("PUT", "/flow", new byte[0], server.admin().accessKeyId(), server.admin().secretAccessKey(), clock.instant(), Map.of());
+    sts = proxy.sts();
+    s3 = new RawS3Client(proxy.endpoint());
+    HttpResponse<String> mb = proxy.adminClient().put("/flow", "");
     assertEquals(200, mb.statusCode(), mb.body());
   }
 
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private static HttpResponse<String> listBuckets(StsClient.Credentials c) throws Exception {
+  private static HttpResponse<String> listBuckets(Credentials c) throws Exception {
     return s3.send("GET", "/", new byte[0], c.accessKeyId(), c.secretAccessKey(), clock.instant(),
         Map.of("x-amz-security-token", c.sessionToken()));
   }
@@ -114,7 +103,7 @@ class StsFlowTest {
   void sessionExpiresWithTheInjectedClock() throws Exception {
     StsClient.Response r = alice("GetSessionToken", Map.of("DurationSeconds", "900"));
     assertEquals(200, r.status(), r.body());
-    StsClient.Credentials c = StsClient.Credentials.from(r, "GetSessionToken");
+    Credentials c = r.credentials("GetSessionToken");
     assertEquals(200, listBuckets(c).statusCode());
     // Other tests sign with this clock too, and the backend only ever sees real time.
     clock.advance(Duration.ofSeconds(901));
@@ -126,17 +115,17 @@ class StsFlowTest {
 
   @Test
   void tamperedTokenAndForeignKeyAreInvalidToken() throws Exception {
-    StsClient.Credentials a = StsClient.Credentials.from(alice("GetSessionToken", Map.of()), "GetSessionToken");
-    StsClient.Credentials b = StsClient.Credentials.from(alice("GetSessionToken", Map.of()), "GetSessionToken");
+    Credentials a = alice("GetSessionToken", Map.of()).credentials("GetSessionToken");
+    Credentials b = alice("GetSessionToken", Map.of()).credentials("GetSessionToken");
     char[] token = a.sessionToken().toCharArray();
     int mid = token.length / 2;
     token[mid] = token[mid] == 'A' ? 'B' : 'A';
     HttpResponse<String> tampered =
-        listBuckets(new StsClient.Credentials(a.accessKeyId(), a.secretAccessKey(), new String(token)));
+        listBuckets(new Credentials(a.accessKeyId(), a.secretAccessKey(), new String(token)));
     assertEquals(400, tampered.statusCode(), tampered.body());
     assertEquals("InvalidToken", RawS3Client.element(tampered.body(), "Code"));
     HttpResponse<String> foreign =
-        listBuckets(new StsClient.Credentials(b.accessKeyId(), b.secretAccessKey(), a.sessionToken()));
+        listBuckets(new Credentials(b.accessKeyId(), b.secretAccessKey(), a.sessionToken()));
     assertEquals(400, foreign.statusCode(), foreign.body());
     assertEquals("InvalidToken", RawS3Client.element(foreign.body(), "Code"));
     HttpResponse<String> noToken =
@@ -151,7 +140,7 @@ class StsFlowTest {
         alice("AssumeRole", Map.of("RoleArn", "arn:aws:iam::" + ACCOUNT + ":role/first", "RoleSessionName", "one",
             "DurationSeconds", "7200"));
     assertEquals(200, first.status(), first.body());
-    StsClient.Credentials c = StsClient.Credentials.from(first, "AssumeRole");
+    Credentials c = first.credentials("AssumeRole");
     StsClient.Response tooLong =
         sts.call(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), "AssumeRole",
             Map.of("RoleArn", "arn:aws:iam::" + ACCOUNT + ":role/second", "RoleSessionName", "two", "DurationSeconds", "3601"));
@@ -179,7 +168,7 @@ class StsFlowTest {
   void federationTokenWithoutPolicyCanDoNothingAndCannotCallSts() throws Exception {
     StsClient.Response r = alice("GetFederationToken", Map.of("Name", "fed-nopolicy"));
     assertEquals(200, r.status(), r.body());
-    StsClient.Credentials c = StsClient.Credentials.from(r, "GetFederationToken");
+    Credentials c = r.credentials("GetFederationToken");
     HttpResponse<String> list = listBuckets(c);
     assertEquals(403, list.statusCode(), list.body());
     assertEquals("AccessDenied", RawS3Client.element(list.body(), "Code"));
@@ -203,7 +192,7 @@ class StsFlowTest {
 
   @Test
   void sessionCredentialsCannotMintSessionTokens() throws Exception {
-    StsClient.Credentials c = StsClient.Credentials.from(alice("GetSessionToken", Map.of()), "GetSessionToken");
+    Credentials c = alice("GetSessionToken", Map.of()).credentials("GetSessionToken");
     StsClient.Response r = sts.call(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), "GetSessionToken", Map.of());
     assertEquals(403, r.status(), r.body());
     assertEquals("Cannot call GetSessionToken with session credentials", r.errorMessage());

@@ -4,6 +4,7 @@ import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.Policy;
 import dev.tokengate.policy.PolicyParser;
 import dev.tokengate.policy.PolicyType;
+import dev.tokengate.policy.s3.BucketPolicyValidator;
 import dev.tokengate.proxy.s3.BucketName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,22 +21,27 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bucket policies, kept by the proxy (not the backend) in {@code <dataDir>/bucket-policies/} so a
- * restart keeps them. Reads are served from memory, on any thread. Changes run one at a time, in
- * the order asked, on a writer thread of their own (file I/O never blocks an event loop): a write
- * goes to a temporary file renamed into place, so a crash never leaves half a policy, and memory
- * changes only once the file did. A policy lives as long as its bucket: {@link #delete} is called
- * when the bucket goes.
+ * restart keeps them. A new policy is checked by {@link BucketPolicyValidator} as PutBucketPolicy
+ * checks it (its resources in its bucket, known actions, principals and condition keys). Reads are
+ * served from memory, on any thread. Changes run one at a time, in the order asked, on a writer
+ * thread of their own (file I/O never blocks an event loop): a write goes to a temporary file
+ * renamed into place, so a crash never leaves half a policy, and memory changes only once the file
+ * did. A policy lives as long as its bucket: {@link #delete} is called when the bucket goes.
  */
 public final class BucketPolicyStore {
+  private static final Logger LOG = LoggerFactory.getLogger(BucketPolicyStore.class);
   /** AWS's limit on a bucket policy's size. */
   public static final int MAX_BYTES = 20 * 1024;
 
   private record Entry(String text, Policy policy) {}
 
   private final Path dir;
+  private final BucketPolicyValidator validator;
   private final Map<String, Entry> policies = new ConcurrentHashMap<>();
   /** One thread at most, none while idle, so a store needs no closing. */
   private final Executor writer =
@@ -45,7 +51,8 @@ public final class BucketPolicyStore {
         return t;
       });
 
-  public BucketPolicyStore(Path dataDir) throws IOException {
+  public BucketPolicyStore(Path dataDir, BucketPolicyValidator validator) throws IOException {
+    this.validator = validator;
     this.dir = dataDir.resolve("bucket-policies");
     Files.createDirectories(dir);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
@@ -54,12 +61,29 @@ public final class BucketPolicyStore {
         String bucket = name.substring(0, name.length() - ".json".length());
         String text = Files.readString(file, StandardCharsets.UTF_8);
         policies.put(bucket, new Entry(text, parse(bucket, text)));
+        warnIfInvalid(bucket, text);
       }
     }
   }
 
   private static Policy parse(String bucket, String text) {
-    return PolicyParser.parse(text, PolicyType.RESOURCE, "bucket policy of " + bucket);
+    return PolicyParser.parse(text, PolicyType.RESOURCE, name(bucket));
+  }
+
+  private static String name(String bucket) {
+    return "bucket policy of " + bucket;
+  }
+
+  /**
+   * A policy stored before validation existed stays as it was (dropping it could drop a Deny), but
+   * the log says what PutBucketPolicy would now refuse.
+   */
+  private void warnIfInvalid(String bucket, String text) {
+    try {
+      validator.validate(bucket, text, name(bucket));
+    } catch (MalformedPolicyException e) {
+      LOG.warn("the stored bucket policy of {} would be refused by PutBucketPolicy today: {}", bucket, e.getMessage());
+    }
   }
 
   /** The bucket's parsed policy, or null when it has none. */
@@ -77,12 +101,12 @@ public final class BucketPolicyStore {
    *
    * @return completes once the policy is on disk and in force; fails with {@link
    *     UncheckedIOException} when it could not be written (nothing changed then)
-   * @throws MalformedPolicyException with AWS's message when the document is not a valid policy
+   * @throws MalformedPolicyException with S3's message when PutBucketPolicy would refuse it
    * @throws IllegalArgumentException when {@code bucket} is not a valid bucket name
    */
   public CompletableFuture<Void> put(String bucket, String text) {
     Path file = file(bucket);
-    Entry entry = new Entry(text, parse(bucket, text));
+    Entry entry = new Entry(text, validator.validate(bucket, text, name(bucket)));
     return CompletableFuture.runAsync(() -> {
       try {
         Path tmp = Files.createTempFile(dir, bucket, ".tmp");
@@ -122,7 +146,8 @@ public final class BucketPolicyStore {
   }
 
   private Path file(String bucket) {
-    // Checked before a name becomes a file name: no separators, no "..", nothing but [a-z0-9.-].
+    // Checked before a name becomes a file name: nothing but [a-z0-9.-], no "..", no separator;
+    // lower case only, so two names never share a file on a case-insensitive file system.
     if (!BucketName.isValid(bucket)) {
       throw new IllegalArgumentException("not a valid bucket name: " + bucket);
     }

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * answer 200 to CreateBucket on a bucket the caller already owns, and dropping that live bucket's
  * policy could drop its Deny statements.
  *
- * <pre>… → PayloadVerifier → <b>BucketPolicyHandler</b> → BackendErrorRewriter → BackendForwarder → …</pre>
+ * <pre>… → DeleteObjectsFilter → <b>BucketPolicyHandler</b> → MissingKeyMasker → BackendErrorRewriter → …</pre>
  */
 public final class BucketPolicyHandler extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(BucketPolicyHandler.class);

@@ -1,4 +1,4 @@
-package dev.tokengate.proxy;
+package dev.tokengate.proxy.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
@@ -22,28 +22,27 @@ import java.util.List;
 import java.util.Map;
 
 /** Signs and sends STS query calls the way the AWS CLI does (form POST, service sts, no content hash header). */
-final class StsClient {
+public final class StsClient {
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final XmlMapper XML = new XmlMapper();
 
-  record Response(int status, String body) {
-    JsonNode xml() throws IOException {
+  public record Response(int status, String body) {
+    public JsonNode xml() throws IOException {
       return XML.readTree(body);
     }
 
-    String errorCode() throws IOException {
+    public String errorCode() throws IOException {
       return xml().path("Error").path("Code").asText();
     }
 
-    String errorMessage() throws IOException {
+    public String errorMessage() throws IOException {
       return xml().path("Error").path("Message").asText();
     }
-  }
 
-  record Credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
-    static Credentials from(Response r, String action) throws IOException {
-      JsonNode c = r.xml().path(action + "Result").path("Credentials");
+    /** The temporary credentials in an {@code <action>Result} (GetSessionToken, AssumeRole, …). */
+    public Credentials credentials(String action) throws IOException {
+      JsonNode c = xml().path(action + "Result").path("Credentials");
       return new Credentials(c.path("AccessKeyId").asText(), c.path("SecretAccessKey").asText(), c.path("SessionToken").asText());
     }
   }
@@ -52,18 +51,24 @@ final class StsClient {
   private final Clock clock;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  StsClient(String endpoint, Clock clock) {
+  public StsClient(String endpoint, Clock clock) {
     this.endpoint = endpoint;
     this.clock = clock;
   }
 
-  Response call(String accessKey, String secret, String token, String action, Map<String, String> params)
+  public Response call(String accessKey, String secret, String token, String action, Map<String, String> params)
       throws IOException, InterruptedException {
     return call(accessKey, secret, token, action, params, "us-east-1");
   }
 
+  /** The call signed with {@code caller}'s keys (and its token, when it has one). */
+  public Response call(Credentials caller, String action, Map<String, String> params) throws IOException, InterruptedException {
+    return call(caller.accessKeyId(), caller.secretAccessKey(), caller.sessionToken(), action, params);
+  }
+
   /** @param region the signing region; STS accepts any, even the empty one the s3-tests suite sends */
-  Response call(String accessKey, String secret, String token, String action, Map<String, String> params, String region)
+  public Response call(
+      String accessKey, String secret, String token, String action, Map<String, String> params, String region)
       throws IOException, InterruptedException {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("Action", action);

@@ -1,4 +1,4 @@
-package dev.tokengate.proxy;
+package dev.tokengate.proxy.harness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
  * Runs a real command-line client (aws v1/v2, s3cmd, rclone, python3 boto3) with a clean, isolated
  * environment and a time bound, and keeps a transcript of everything it ran and printed.
  */
-final class CliRunner {
+public final class CliRunner {
 
-  record Result(int exitCode, String stdout, String stderr) {
-    String all() {
+  public record Result(int exitCode, String stdout, String stderr) {
+    public String all() {
       return stdout + stderr;
     }
   }
@@ -24,7 +24,7 @@ final class CliRunner {
   private final Map<String, String> env;
   private final StringBuilder transcript;
 
-  CliRunner(Map<String, String> env) {
+  public CliRunner(Map<String, String> env) {
     this(env, new StringBuilder());
   }
 
@@ -34,7 +34,7 @@ final class CliRunner {
   }
 
   /** A runner with another environment that writes to the same transcript. */
-  CliRunner withEnv(Map<String, String> otherEnv) {
+  public CliRunner withEnv(Map<String, String> otherEnv) {
     return new CliRunner(otherEnv, transcript);
   }
 
@@ -42,7 +42,7 @@ final class CliRunner {
    * An environment for the AWS CLI / botocore isolated from the machine's: these keys, us-east-1, no
    * config or credentials files, no instance metadata, no pager.
    */
-  static Map<String, String> awsEnv(Path dir, String accessKey, String secretKey) {
+  public static Map<String, String> awsEnv(Path dir, String accessKey, String secretKey) {
     Map<String, String> env = new java.util.HashMap<>();
     env.put("AWS_ACCESS_KEY_ID", accessKey);
     env.put("AWS_SECRET_ACCESS_KEY", secretKey);
@@ -55,7 +55,7 @@ final class CliRunner {
   }
 
   /** Finds the AWS CLI v1 that pyenv puts first on PATH (not Debian's v2 at /usr/bin/aws). */
-  static Path awsV1() {
+  public static Path awsV1() {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       Path candidate = Path.of(dir, "aws");
       if (!candidate.startsWith("/usr/bin") && Files.isExecutable(candidate)) {
@@ -66,7 +66,7 @@ final class CliRunner {
     return Files.isExecutable(pyenv) ? pyenv : null;
   }
 
-  Result run(Path workDir, String... command) throws IOException, InterruptedException {
+  public Result run(Path workDir, String... command) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     Map<String, String> e = pb.environment();
     e.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("RCLONE_"));
@@ -95,7 +95,7 @@ final class CliRunner {
     return r;
   }
 
-  String transcript() {
+  public String transcript() {
     return transcript.toString();
   }
 }
