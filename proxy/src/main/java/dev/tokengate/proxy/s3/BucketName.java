@@ -64,9 +64,14 @@ public final class BucketName {
   /** The name, or 400 InvalidBucketName. */
   public static String require(String name) throws S3Exception {
     if (!isValid(name)) {
-      throw new S3Exception(S3Error.INVALID_BUCKET_NAME, S3Error.INVALID_BUCKET_NAME.defaultMessage(),
-          Map.of("BucketName", name == null ? "" : name));
+      throw invalid(name);
     }
     return name;
+  }
+
+  /** S3's 400 InvalidBucketName for {@code name}. */
+  public static S3Exception invalid(String name) {
+    return new S3Exception(S3Error.INVALID_BUCKET_NAME, S3Error.INVALID_BUCKET_NAME.defaultMessage(),
+        Map.of("BucketName", name == null ? "" : name));
   }
 }
