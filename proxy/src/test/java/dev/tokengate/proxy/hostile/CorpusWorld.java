@@ -221,16 +221,22 @@ final class CorpusWorld {
     clearSpy();
     WireRequest request = null;
     WireResponse response;
-    if (c.scenario != null) {
-      response = c.scenario.run(this);
-    } else {
-      request = c.request(this);
-      response = send(request);
+    List<String> problems = new ArrayList<>();
+    try {
+      if (c.scenario != null) {
+        response = c.scenario.run(this);
+      } else {
+        request = c.request(this);
+        response = send(request);
+      }
+    } catch (AssertionError stepFailed) {
+      // A scenario's preparatory step went wrong: still check and restore the world below.
+      problems.add(stepFailed.getMessage());
+      response = new WireResponse(WireResponse.CLOSED, List.of(), new byte[0]);
     }
     List<ReceivedRequest> seen = proxy.spy().requests();
     Expect e = c.expect;
-    List<String> problems = new ArrayList<>();
-    if (!e.accepts(response)) {
+    if (problems.isEmpty() && !e.accepts(response)) {
       problems.add("expected " + e + ", got " + response.describe());
     }
     for (Expect.Check check : e.checks) {
@@ -276,13 +282,22 @@ final class CorpusWorld {
    * One line per case in {@code target/hostile-corpus.txt}: PASS or FAIL, the class, the case, what
    * came back and, for a failure, what was wrong. The lead's list of what remains to fix.
    */
+  private static boolean reportStarted;
+
   private void report(HostileCase c, WireResponse response, List<String> problems) {
     String got = response.status() + (response.code() == null ? "" : " " + response.code());
     String line = (problems.isEmpty() ? "PASS" : "FAIL") + " | " + testClass + " | " + c.name + " | expected "
         + c.expect + " | got " + got + (problems.isEmpty() ? "" : " | " + String.join(" / ", problems).replace('\n', ' '))
         + System.lineSeparator();
     try {
-      java.nio.file.Files.writeString(java.nio.file.Path.of("target", "hostile-corpus.txt"), line,
+      java.nio.file.Path file = java.nio.file.Path.of("target", "hostile-corpus.txt");
+      synchronized (CorpusWorld.class) {
+        if (!reportStarted) {
+          java.nio.file.Files.deleteIfExists(file); // one report per test JVM
+          reportStarted = true;
+        }
+      }
+      java.nio.file.Files.writeString(file, line,
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     } catch (java.io.IOException e) {
       // The report is a convenience; the assertion below is what counts.
@@ -294,7 +309,8 @@ final class CorpusWorld {
     List<String> keys = new ArrayList<>(c.watch);
     if (c.target != null && c.host == null) {
       String path = c.target.indexOf('?') < 0 ? c.target : c.target.substring(0, c.target.indexOf('?'));
-      String decoded = java.net.URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8).substring(1);
+      // Lenient (malformed escapes kept), as the project's own canonical-path decoder.
+      String decoded = new String(dev.tokengate.sigv4.UriEncoding.decode(path, false), StandardCharsets.UTF_8).substring(1);
       int slash = decoded.indexOf('/');
       if (slash > 0 && FIXTURE.containsKey(decoded.substring(0, slash))
           && FIXTURE.get(decoded.substring(0, slash)).containsKey(decoded.substring(slash + 1))) {

@@ -81,7 +81,12 @@ final class HostileCase {
     return this;
   }
 
-  /** Sent but left out of SignedHeaders. */
+  /**
+   * A header line as given. In the value, {@code {now}} is the request's x-amz-date, {@code {token}}
+   * the signer's session token, {@code {roletoken}} the read-only role session's token, {@code {port}}
+   * the proxy's port and {@code {md5}} the body's Content-MD5, so that a case can repeat
+   * a header and still sign every line it sends.
+   */
   HostileCase unsignedHeader(String name, String value) {
     unsigned.add(name.toLowerCase(java.util.Locale.ROOT));
     return header(name, value);
@@ -141,12 +146,19 @@ final class HostileCase {
     }
     WireRequest r = new WireRequest(method, target);
     r.header("Host", host == null ? w.hostPort() : host.replace("{port}", Integer.toString(w.port())));
-    r.headers.addAll(headers);
+    String now = dev.tokengate.proxy.harness.RawS3Client.amzDate(java.time.Instant.now());
+    Credentials c = w.credentials(who);
+    for (WireRequest.Header h : headers) {
+      // Placeholders let a case repeat a header the signer would otherwise add once.
+      r.header(h.name(), h.value().replace("{now}", now).replace("{port}", Integer.toString(w.port()))
+          .replace("{token}", c == null || c.sessionToken() == null ? "" : c.sessionToken())
+          .replace("{md5}", HostileSigner.md5Base64(body))
+          .replace("{roletoken}", w.credentials(Who.READ_ONLY_ROLE).sessionToken()));
+    }
     r.body = body;
     if (contentMd5) {
       r.header("Content-MD5", HostileSigner.md5Base64(body));
     }
-    Credentials c = w.credentials(who);
     switch (auth) {
       case V4_HEADER -> HostileSigner.v4(r, c, "s3", unsigned);
       case V4_PRESIGNED -> HostileSigner.presignV4(r, c, 600);
