@@ -109,7 +109,7 @@ public final class ProxyServer implements AutoCloseable {
                   config.shadowMode(),
                   pool,
                   // The backend checks our signature against its own clock: always sign with real time.
-                  new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC(), virtualHosts)));
+                  new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC())));
       this.listener =
           new ServerBootstrap()
               .group(bosses, workers)

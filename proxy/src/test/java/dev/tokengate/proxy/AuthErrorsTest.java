@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokengate.proxy.harness.RawS3Client;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SignedRequest;
 import dev.tokengate.sigv4.SigningKeyCache;
@@ -12,19 +12,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Authentication failures answer with S3's code, status and body rules. */
 @Timeout(60)
@@ -32,23 +28,11 @@ class AuthErrorsTest {
   static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  @TempDir static Path dataDir;
-  static ProxyServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = ProxyServer.start(
-        ProxyConfig.of("127.0.0.1:0", dataDir.toString()), Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension static final TokengateExtension proxy = TokengateExtension.defaults();
 
   /** GET / signed for {@code region}, with the given extra headers, optionally without the content hash header. */
   static HttpResponse<String> send(String method, String region, boolean withContentHash, Map<String, String> extra) throws Exception {
-    URI uri = URI.create(server.endpoint() + "/");
+    URI uri = URI.create(proxy.endpoint() + "/");
     String amzDate = AMZ_DATE.format(Instant.now());
     String hash = RawS3Client.sha256(new byte[0]);
     List<SignedRequest.Header> headers = new ArrayList<>();
@@ -59,7 +43,7 @@ class AuthErrorsTest {
     headers.add(new SignedRequest.Header("x-amz-date", amzDate));
     String authorization =
         new RequestSigner(new SigningKeyCache(4)).authorization(new SignedRequest(method, "/", "", headers),
-            server.admin().accessKeyId(), server.admin().secretAccessKey(), region, "s3", amzDate, hash);
+            proxy.admin().accessKeyId(), proxy.admin().secretAccessKey(), region, "s3", amzDate, hash);
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
         .header("Authorization", extra.getOrDefault("Authorization", authorization));
     headers.stream().filter(h -> !h.name().equals("host")).forEach(h -> b.header(h.name(), h.value()));
@@ -111,7 +95,7 @@ class AuthErrorsTest {
 
   @Test
   void anonymousRequestIsAccessDenied() throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/")).GET().build(),
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.endpoint() + "/")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(403, r.statusCode());
     assertEquals("AccessDenied", RawS3Client.element(r.body(), "Code"));

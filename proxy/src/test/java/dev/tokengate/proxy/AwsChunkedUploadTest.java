@@ -2,9 +2,10 @@ package dev.tokengate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.tokengate.proxy.harness.RawS3Client;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import dev.tokengate.sigv4.CredentialScope;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SignedRequest;
@@ -17,9 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,11 +27,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * aws-chunked uploads as SDKs send them (signed chunks; unsigned chunks with a CRC32 trailer): the
@@ -43,34 +41,22 @@ class AwsChunkedUploadTest {
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  @TempDir static Path dataDir;
-  static ProxyServer server;
-  static RawS3Client raw;
+  @RegisterExtension static final TokengateExtension proxy = TokengateExtension.defaults();
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
-  static void start() throws Exception {
-    server = ProxyServer.start(
-        ProxyConfig.of("127.0.0.1:0", dataDir.toString()), Clock.systemUTC());
-    raw = new RawS3Client(server.endpoint());
+  static void bucket() throws Exception {
     assertEquals(200, admin("PUT", "/chunky").statusCode());
   }
 
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
   static HttpResponse<String> admin(String method, String path) throws Exception {
-    return raw.send(method, path, new byte[0], server.admin().accessKeyId(), server.admin().secretAccessKey(), Instant.now(), Map.of());
+    return proxy.adminClient().send(method, path, new byte[0], Map.of());
   }
 
   /** Signs the head with a STREAMING-* payload and frames {@code data} into chunks of {@code chunkSize}. */
   static HttpResponse<String> upload(String key, byte[] data, int chunkSize, boolean signed, int corruptAt, boolean badCrc)
       throws Exception {
-    URI uri = URI.create(server.endpoint() + "/chunky/" + key);
+    URI uri = URI.create(proxy.endpoint() + "/chunky/" + key);
     Instant now = Instant.now();
     String amzDate = AMZ_DATE.format(now);
     String mode = signed ? "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" : "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
@@ -86,11 +72,11 @@ class AwsChunkedUploadTest {
     SigningKeyCache keys = new SigningKeyCache(4);
     String authorization =
         new RequestSigner(keys).authorization(new SignedRequest("PUT", uri.getRawPath(), "", headers),
-            server.admin().accessKeyId(), server.admin().secretAccessKey(), "us-east-1", "s3", amzDate, mode);
+            proxy.admin().accessKeyId(), proxy.admin().secretAccessKey(), "us-east-1", "s3", amzDate, mode);
     String seed = authorization.substring(authorization.indexOf("Signature=") + "Signature=".length());
     CredentialScope scope = new CredentialScope(amzDate.substring(0, 8), "us-east-1", "s3");
     ChunkSignatureChain chain =
-        new ChunkSignatureChain(keys.signingKey(server.admin().secretAccessKey(), scope), amzDate, scope, seed);
+        new ChunkSignatureChain(keys.signingKey(proxy.admin().secretAccessKey(), scope), amzDate, scope, seed);
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (int off = 0; ; off += chunkSize) {
       int n = Math.max(0, Math.min(chunkSize, data.length - off));
@@ -144,6 +130,7 @@ class AwsChunkedUploadTest {
     assertEquals(200, put.statusCode(), put.body());
     HttpResponse<String> get = admin("GET", "/chunky/signed.txt");
     assertEquals(new String(data, StandardCharsets.US_ASCII), get.body());
+    assertArrayEquals(data, proxy.backend().read("chunky", "signed.txt").orElseThrow(), "the backend holds the plain bytes");
   }
 
   @Test
@@ -152,6 +139,7 @@ class AwsChunkedUploadTest {
     HttpResponse<String> put = upload("trailer.txt", data, 8192, false, -1, false);
     assertEquals(200, put.statusCode(), put.body());
     assertEquals(new String(data, StandardCharsets.US_ASCII), admin("GET", "/chunky/trailer.txt").body());
+    assertArrayEquals(data, proxy.backend().read("chunky", "trailer.txt").orElseThrow(), "the backend holds the plain bytes");
   }
 
   @Test
@@ -161,6 +149,7 @@ class AwsChunkedUploadTest {
     assertEquals(403, put.statusCode(), put.body());
     assertEquals("SignatureDoesNotMatch", RawS3Client.element(put.body(), "Code"));
     assertEquals(404, admin("HEAD", "/chunky/flipped.txt").statusCode());
+    assertFalse(proxy.backend().exists("chunky", "flipped.txt"));
   }
 
   @Test
@@ -170,5 +159,6 @@ class AwsChunkedUploadTest {
     assertEquals(400, put.statusCode(), put.body());
     assertEquals("BadDigest", RawS3Client.element(put.body(), "Code"));
     assertEquals(404, admin("HEAD", "/chunky/badcrc.txt").statusCode());
+    assertFalse(proxy.backend().exists("chunky", "badcrc.txt"));
   }
 }

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokengate.proxy.harness.CliRunner;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,24 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class AwsCliTest {
-  @TempDir static Path dataDir;
+  @RegisterExtension static final TokengateExtension proxy = TokengateExtension.defaults();
   @TempDir static Path work;
-  static ProxyServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server =
-        ProxyServer.start(
-            ProxyConfig.of("127.0.0.1:0", dataDir.toString()),
-            Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   @Test
   void awsCliV2() throws Exception {
@@ -62,8 +43,8 @@ class AwsCliTest {
   private void roundTrip(Path aws, String label) throws Exception {
     Path dir = Files.createDirectories(work.resolve(label));
     CliRunner cli =
-        new CliRunner(CliRunner.awsEnv(dir, server.admin().accessKeyId(), server.admin().secretAccessKey()));
-    String endpoint = server.endpoint();
+        new CliRunner(CliRunner.awsEnv(dir, proxy.admin().accessKeyId(), proxy.admin().secretAccessKey()));
+    String endpoint = proxy.endpoint();
     String bucket = "cli-" + label;
     Path small = dir.resolve("small.txt");
     Files.writeString(small, "hello from the aws cli " + label + "\n");
@@ -94,7 +75,7 @@ class AwsCliTest {
       assertTrue(!after.stdout().contains(bucket), after.all());
       // One bad input: a wrong secret must come back as the AWS error, not a hang or a 500.
       CliRunner wrong =
-          cli.withEnv(CliRunner.awsEnv(dir, server.admin().accessKeyId(), "wrong-secret-wrong-secret-wrong-secret-00"));
+          cli.withEnv(CliRunner.awsEnv(dir, proxy.admin().accessKeyId(), "wrong-secret-wrong-secret-wrong-secret-00"));
       CliRunner.Result denied = wrong.run(dir, aws.toString(), "--endpoint-url", endpoint, "s3", "ls");
       assertTrue(denied.exitCode() != 0 && denied.all().contains("SignatureDoesNotMatch"), denied.all());
     } finally {

@@ -4,42 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokengate.proxy.harness.RawS3Client;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** With the backend gone, clients get 503 ServiceUnavailable promptly, not a hang or a 500. */
 @Timeout(90)
 class BackendDownTest {
-  @TempDir Path dataDir;
+  /** The proxy's own child backend, so that stopping it stops nobody else's. */
+  @RegisterExtension final TokengateExtension proxy = TokengateExtension.defaults().embeddedBackend();
 
   @Test
   void stoppedBackendGives503WithinSeconds() throws Exception {
-    try (ProxyServer server =
-        ProxyServer.start(
-            ProxyConfig.of("127.0.0.1:0", dataDir.toString()),
-            Clock.systemUTC())) {
-      RawS3Client raw = new RawS3Client(server.endpoint());
-      HttpResponse<String> up =
-          raw.send("GET", "/", new byte[0], server.admin().accessKeyId(), server.admin().secretAccessKey(),
-              Instant.now(), Map.of());
-      assertEquals(200, up.statusCode(), up.body());
+    RawS3Client admin = proxy.adminClient();
+    HttpResponse<String> up = admin.get("/");
+    assertEquals(200, up.statusCode(), up.body());
 
-      server.embeddedBackend().close();
-      long start = System.nanoTime();
-      HttpResponse<String> down =
-          raw.send("GET", "/", new byte[0], server.admin().accessKeyId(), server.admin().secretAccessKey(),
-              Instant.now(), Map.of());
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      assertEquals(503, down.statusCode(), down.body());
-      assertEquals("ServiceUnavailable", RawS3Client.element(down.body(), "Code"));
-      assertTrue(millis < 5000, "503 took " + millis + " ms");
-    }
+    proxy.server().embeddedBackend().close();
+    long start = System.nanoTime();
+    HttpResponse<String> down = admin.get("/");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(503, down.statusCode(), down.body());
+    assertEquals("ServiceUnavailable", RawS3Client.element(down.body(), "Code"));
+    assertTrue(millis < 5000, "503 took " + millis + " ms");
   }
 }

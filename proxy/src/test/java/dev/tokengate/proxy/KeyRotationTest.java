@@ -3,10 +3,10 @@ package dev.tokengate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.harness.RawS3Client;
 import dev.tokengate.proxy.harness.StsClient;
-import dev.tokengate.proxy.harness.Credentials;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import dev.tokengate.proxy.token.Keyring;
 import dev.tokengate.proxy.token.KeyringFile;
 import java.net.http.HttpResponse;
@@ -14,13 +14,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Keyring rotation as an operator does it, across restarts on one data dir: GetSessionToken and
@@ -33,68 +31,59 @@ class KeyRotationTest {
   static final String KEY = "AKIAROTATE0000000001";
   static final String SECRET = "rotate-secret-rotate-secret-rotate-0000";
 
-  @TempDir Path dir;
+  @RegisterExtension
+  static final TokengateExtension proxy = TokengateExtension.withConfig("""
+      users:
+        - name: rotator
+          accessKeys: [{id: %s, secret: %s}]
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3FullAccess]
+          policies:
+            assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
+      roles:
+        - name: reader
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+          trustPolicy:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:user/rotator"}, Action: "sts:AssumeRole"}]
+      """.formatted(KEY, SECRET));
 
-  private ProxyServer start() throws Exception {
-    Path config = dir.resolve("tokengate.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:0
-        dataDir: %s
-        users:
-          - name: rotator
-            accessKeys: [{id: %s, secret: %s}]
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3FullAccess]
-            policies:
-              assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
-        roles:
-          - name: reader
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-            trustPolicy:
-              Version: "2012-10-17"
-              Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:user/rotator"}, Action: "sts:AssumeRole"}]
-        """.formatted(dataDir(), KEY, SECRET));
-    return ProxyServer.start(ProxyConfig.load(config), Clock.systemUTC());
+  private static Path dataDir() {
+    return proxy.dataDir();
   }
 
-  private Path dataDir() {
-    return dir.resolve("data");
-  }
-
-  private static Credentials sessionToken(ProxyServer s) throws Exception {
-    StsClient.Response r = new StsClient(s.endpoint(), Clock.systemUTC()).call(KEY, SECRET, null, "GetSessionToken", Map.of());
+  private static Credentials sessionToken() throws Exception {
+    StsClient.Response r = proxy.sts().call(KEY, SECRET, null, "GetSessionToken", Map.of());
     assertEquals(200, r.status(), r.body());
     return r.credentials("GetSessionToken");
   }
 
-  private static Credentials roleSession(ProxyServer s) throws Exception {
-    StsClient.Response r = new StsClient(s.endpoint(), Clock.systemUTC()).call(KEY, SECRET, null, "AssumeRole",
+  private static Credentials roleSession() throws Exception {
+    StsClient.Response r = proxy.sts().call(KEY, SECRET, null, "AssumeRole",
         Map.of("RoleArn", "arn:aws:iam::123456789012:role/reader", "RoleSessionName", "rotation"));
     assertEquals(200, r.status(), r.body());
     return r.credentials("AssumeRole");
   }
 
-  private static HttpResponse<String> listBuckets(ProxyServer s, Credentials c) throws Exception {
-    return new RawS3Client(s.endpoint()).send("GET", "/", new byte[0], c.accessKeyId(), c.secretAccessKey(), Instant.now(),
-        Map.of("x-amz-security-token", c.sessionToken()));
+  private static HttpResponse<String> listBuckets(Credentials c) throws Exception {
+    return proxy.client(c).get("/");
   }
 
-  private static StsClient.Response callerIdentity(ProxyServer s, Credentials c) throws Exception {
-    return new StsClient(s.endpoint(), Clock.systemUTC())
-        .call(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), "GetCallerIdentity", Map.of());
+  private static StsClient.Response callerIdentity(Credentials c) throws Exception {
+    return proxy.sts().call(c, "GetCallerIdentity", Map.of());
   }
 
-  private static void assertWorks(ProxyServer s, Credentials c, String what) throws Exception {
-    HttpResponse<String> list = listBuckets(s, c);
+  private static void assertWorks(Credentials c, String what) throws Exception {
+    HttpResponse<String> list = listBuckets(c);
     assertEquals(200, list.statusCode(), what + ": " + list.body());
-    StsClient.Response id = callerIdentity(s, c);
+    StsClient.Response id = callerIdentity(c);
     assertEquals(200, id.status(), what + ": " + id.body());
   }
 
-  private static void assertRetired(ProxyServer s, Credentials c, String what) throws Exception {
-    HttpResponse<String> list = listBuckets(s, c);
+  private static void assertRetired(Credentials c, String what) throws Exception {
+    HttpResponse<String> list = listBuckets(c);
     assertEquals(400, list.statusCode(), what + ": " + list.body());
     assertEquals("InvalidToken", RawS3Client.element(list.body(), "Code"), what);
-    StsClient.Response id = callerIdentity(s, c);
+    StsClient.Response id = callerIdentity(c);
     assertEquals(403, id.status(), what + ": " + id.body());
     assertEquals("InvalidClientTokenId", id.errorCode(), what);
   }
@@ -103,41 +92,34 @@ class KeyRotationTest {
     return ByteBuffer.wrap(Base64.getUrlDecoder().decode(token), 1, 4).getInt();
   }
 
-  private Keyring keyringOnDisk() throws Exception {
+  private static Keyring keyringOnDisk() throws Exception {
     return Keyring.parse(Files.readString(KeyringFile.path(dataDir())));
   }
 
   @Test
   void oldTokensOpenAfterRotationAndDieWhenTheirKeyIsRetired() throws Exception {
-    Credentials oldSession;
-    Credentials oldRole;
-    try (ProxyServer s = start()) {
-      oldSession = sessionToken(s);
-      oldRole = roleSession(s);
-      assertWorks(s, oldSession, "before rotation");
-      assertWorks(s, oldRole, "role session before rotation");
-    }
+    Credentials oldSession = sessionToken();
+    Credentials oldRole = roleSession();
+    assertWorks(oldSession, "before rotation");
+    assertWorks(oldRole, "role session before rotation");
     Keyring original = keyringOnDisk();
     assertEquals(original.primary().id(), keyId(oldSession.sessionToken()));
     KeyringFile.write(dataDir(), Keyring.parse(Files.readString(KeyringFile.path(dataDir()))).rotate(new SecureRandom()));
     Keyring rotated = keyringOnDisk();
     assertNotEquals(original.primary().id(), rotated.primary().id());
 
-    Credentials fresh;
-    try (ProxyServer s = start()) {
-      assertWorks(s, oldSession, "old GetSessionToken token after rotation");
-      assertWorks(s, oldRole, "old AssumeRole token after rotation");
-      fresh = sessionToken(s);
-      assertEquals(rotated.primary().id(), keyId(fresh.sessionToken()), "new tokens are sealed with the new primary");
-      assertWorks(s, fresh, "new token");
-    }
+    proxy.restart();
+    assertWorks(oldSession, "old GetSessionToken token after rotation");
+    assertWorks(oldRole, "old AssumeRole token after rotation");
+    Credentials fresh = sessionToken();
+    assertEquals(rotated.primary().id(), keyId(fresh.sessionToken()), "new tokens are sealed with the new primary");
+    assertWorks(fresh, "new token");
     KeyringFile.write(dataDir(), keyringOnDisk().retireAllButPrimary());
 
-    try (ProxyServer s = start()) {
-      assertRetired(s, oldSession, "old GetSessionToken token after retirement");
-      assertRetired(s, oldRole, "old AssumeRole token after retirement");
-      assertWorks(s, fresh, "new token after retirement");
-      assertWorks(s, roleSession(s), "a role session minted after retirement");
-    }
+    proxy.restart();
+    assertRetired(oldSession, "old GetSessionToken token after retirement");
+    assertRetired(oldRole, "old AssumeRole token after retirement");
+    assertWorks(fresh, "new token after retirement");
+    assertWorks(roleSession(), "a role session minted after retirement");
   }
 }

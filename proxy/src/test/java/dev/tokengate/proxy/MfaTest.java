@@ -2,23 +2,20 @@ package dev.tokengate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tokengate.proxy.harness.StsClient;
-import dev.tokengate.proxy.harness.MutableClock;
 import dev.tokengate.proxy.harness.Credentials;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.MutableClock;
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import dev.tokengate.proxy.sts.Totp;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * MFA on STS, with codes computed by {@link Totp} against the proxy's (injected) clock: the right
@@ -38,47 +35,37 @@ class MfaTest {
   static final String ROLE = "arn:aws:iam::123456789012:role/needs-mfa";
   static final String DENIED = "MultiFactorAuthentication failed with invalid MFA one time pass code. ";
 
-  @TempDir static Path dir;
   static final MutableClock clock = new MutableClock(Instant.now());
-  static ProxyServer server;
+
+  @RegisterExtension
+  static final TokengateExtension proxy = TokengateExtension.withConfig("""
+      users:
+        - name: mfauser
+          accessKeys: [{id: %s, secret: %s}]
+          mfaSecret: %s
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+          policies:
+            assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
+        - name: nomfa
+          accessKeys: [{id: %s, secret: %s}]
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+      roles:
+        - name: needs-mfa
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+          trustPolicy:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Principal: {AWS: "arn:aws:iam::123456789012:user/mfauser"}
+                Action: "sts:AssumeRole"
+                Condition: {Bool: {"aws:MultiFactorAuthPresent": "true"}}
+      """.formatted(KEY, SECRET, SEED, PLAIN_KEY, PLAIN_SECRET)).clock(clock);
+
   static StsClient sts;
 
   @BeforeAll
-  static void start() throws Exception {
-    Path config = dir.resolve("tokengate.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:0
-        dataDir: %s
-        users:
-          - name: mfauser
-            accessKeys: [{id: %s, secret: %s}]
-            mfaSecret: %s
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-            policies:
-              assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
-          - name: nomfa
-            accessKeys: [{id: %s, secret: %s}]
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-        roles:
-          - name: needs-mfa
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-            trustPolicy:
-              Version: "2012-10-17"
-              Statement:
-                - Effect: Allow
-                  Principal: {AWS: "arn:aws:iam::123456789012:user/mfauser"}
-                  Action: "sts:AssumeRole"
-                  Condition: {Bool: {"aws:MultiFactorAuthPresent": "true"}}
-        """.formatted(dir.resolve("data"), KEY, SECRET, SEED, PLAIN_KEY, PLAIN_SECRET));
-    server = ProxyServer.start(ProxyConfig.load(config), clock);
-    sts = new StsClient(server.endpoint(), clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
+  static void client() {
+    sts = proxy.sts();
   }
 
   /** The code for the proxy's current step plus {@code offset} steps. */

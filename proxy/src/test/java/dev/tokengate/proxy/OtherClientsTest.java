@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokengate.proxy.harness.RawS3Client;
-import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.BackendView;
 import dev.tokengate.proxy.harness.CliRunner;
 import dev.tokengate.proxy.harness.Credentials;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,34 +38,31 @@ class OtherClientsTest {
   static final String BUCKET = "clients";
 
   @TempDir static Path dir;
-  static ProxyServer server;
   static Credentials full;
   static Credentials readOnly;
   static final CliRunner cli = new CliRunner(Map.of());
 
+  @RegisterExtension
+  static final TokengateExtension proxy = TokengateExtension.withConfig("""
+      users:
+        - name: dev
+          accessKeys: [{id: %s, secret: %s}]
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3FullAccess]
+          policies:
+            assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
+      roles:
+        - name: sts-s3-read-only
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+          trustPolicy:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:user/dev"}, Action: "sts:AssumeRole"}]
+      """.formatted(KEY, SECRET));
+
   @BeforeAll
   static void start() throws Exception {
-    Path config = dir.resolve("tokengate.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:0
-        dataDir: %s
-        users:
-          - name: dev
-            accessKeys: [{id: %s, secret: %s}]
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3FullAccess]
-            policies:
-              assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
-        roles:
-          - name: sts-s3-read-only
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-            trustPolicy:
-              Version: "2012-10-17"
-              Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:user/dev"}, Action: "sts:AssumeRole"}]
-        """.formatted(dir.resolve("data"), KEY, SECRET));
-    server = ProxyServer.start(ProxyConfig.load(config), Clock.systemUTC());
     assertEquals(200, admin("PUT", "/" + BUCKET, new byte[0]));
     assertEquals(200, admin("PUT", "/" + BUCKET + "/fixture.txt", "fixture".getBytes(StandardCharsets.UTF_8)));
-    StsClient sts = new StsClient(server.endpoint(), Clock.systemUTC());
+    StsClient sts = proxy.sts();
     StsClient.Response gst = sts.call(KEY, SECRET, null, "GetSessionToken", Map.of());
     assertEquals(200, gst.status(), gst.body());
     full = gst.credentials("GetSessionToken");
@@ -77,21 +73,13 @@ class OtherClientsTest {
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    try {
-      Files.createDirectories(Path.of("target"));
-      Files.writeString(Path.of("target", "other-clients-transcript.txt"), cli.transcript());
-    } finally {
-      if (server != null) {
-        server.close();
-      }
-    }
+  static void transcript() throws Exception {
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target", "other-clients-transcript.txt"), cli.transcript());
   }
 
   private static int admin(String method, String path, byte[] body) throws Exception {
-    return new RawS3Client(server.endpoint())
-        .send(method, path, body, server.admin().accessKeyId(), server.admin().secretAccessKey(), Instant.now(), Map.of())
-        .statusCode();
+    return proxy.adminClient().send(method, path, body, Map.of()).statusCode();
   }
 
   /** s3cmd isolated from any ~/.s3cfg (an empty config file), keys and token on the command line. */
@@ -100,7 +88,7 @@ class OtherClientsTest {
     if (!Files.exists(cfg)) {
       Files.createFile(cfg);
     }
-    String hostPort = server.endpoint().substring("http://".length());
+    String hostPort = proxy.hostPort();
     List<String> command = new ArrayList<>(List.of("s3cmd", "--config=" + cfg, "--host=" + hostPort,
         "--host-bucket=" + hostPort, "--no-ssl", "--access_key=" + c.accessKeyId(), "--secret_key=" + c.secretAccessKey(),
         "--access_token=" + c.sessionToken(), "--region=us-east-1"));
@@ -114,7 +102,7 @@ class OtherClientsTest {
    */
   private static String[] rclone(Credentials c, String name, String... args) throws Exception {
     Path conf = dir.resolve(name + ".rclone.conf");
-    Files.writeString(conf, "[tg]\ntype = s3\nprovider = Other\nendpoint = " + server.endpoint() + "\naccess_key_id = "
+    Files.writeString(conf, "[tg]\ntype = s3\nprovider = Other\nendpoint = " + proxy.endpoint() + "\naccess_key_id = "
         + c.accessKeyId() + "\nsecret_access_key = " + c.secretAccessKey() + "\nsession_token = " + c.sessionToken()
         + "\nregion = us-east-1\nno_check_bucket = true\n");
     List<String> command = new ArrayList<>(List.of("rclone", "--config", conf.toString(), "--retries", "1",
@@ -178,6 +166,7 @@ class OtherClientsTest {
   @Test
   void aReadOnlyRoleSessionReadsButCannotWrite() throws Exception {
     Path file = Files.writeString(dir.resolve("ro.txt"), "must not arrive");
+    BackendView.State before = proxy.backend().state();
     // Reads work, so the refusals below are the policy's, not a broken token.
     CliRunner.Result ls = ok(cli.run(dir, s3cmd(readOnly, "ls", "s3://" + BUCKET + "/")));
     assertTrue(ls.stdout().contains("fixture.txt"), ls.stdout());
@@ -192,5 +181,6 @@ class OtherClientsTest {
     assertEquals(404, admin("HEAD", "/" + BUCKET + "/ro/s3cmd.txt", new byte[0]));
     assertEquals(404, admin("HEAD", "/" + BUCKET + "/ro/rclone.txt", new byte[0]));
     assertEquals(200, admin("HEAD", "/" + BUCKET + "/fixture.txt", new byte[0]));
+    assertEquals(before, proxy.backend().state(), "the backend is unchanged");
   }
 }

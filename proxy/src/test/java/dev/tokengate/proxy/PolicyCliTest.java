@@ -3,17 +3,16 @@ package dev.tokengate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.harness.BackendView;
 import dev.tokengate.proxy.harness.CliRunner;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,13 +27,10 @@ class PolicyCliTest {
   static final String BOB_KEY = "AKIABOB0000000000001";
   static final String BOB_SECRET = "bob-secret-bob-secret-bob-secret-bob-00";
 
-  @TempDir static Path dataDir;
   @TempDir static Path work;
-  static ProxyServer server;
 
   static final String CONFIG =
       """
-      listen: 127.0.0.1:0
       users:
         - name: reader
           accessKeys: [{id: %s, secret: %s}]
@@ -56,19 +52,9 @@ class PolicyCliTest {
                   Resource: "arn:aws:s3:::shared/home/${aws:username}/*"
       """;
 
-  @BeforeAll
-  static void start() throws Exception {
-    Path config = dataDir.resolve("tokengate.yaml");
-    Files.writeString(config, CONFIG.formatted(READER_KEY, READER_SECRET, BOB_KEY, BOB_SECRET) + "dataDir: " + dataDir + "\n");
-    server = ProxyServer.start(ProxyConfig.load(config), Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension
+  static final TokengateExtension proxy =
+      TokengateExtension.withConfig(CONFIG.formatted(READER_KEY, READER_SECRET, BOB_KEY, BOB_SECRET));
 
   private static Map<String, String> env(Path dir, String key, String secret) {
     return CliRunner.awsEnv(dir, key, secret);
@@ -78,8 +64,8 @@ class PolicyCliTest {
   void readOnlyUserReadsButCannotWrite() throws Exception {
     Path dir = Files.createDirectories(work.resolve("reader"));
     String aws = "/usr/bin/aws";
-    String endpoint = server.endpoint();
-    CliRunner admin = new CliRunner(env(dir, server.admin().accessKeyId(), server.admin().secretAccessKey()));
+    String endpoint = proxy.endpoint();
+    CliRunner admin = new CliRunner(env(dir, proxy.admin().accessKeyId(), proxy.admin().secretAccessKey()));
     CliRunner reader = admin.withEnv(env(dir, READER_KEY, READER_SECRET));
     Path file = dir.resolve("f.txt");
     Files.writeString(file, "read me\n", StandardCharsets.UTF_8);
@@ -87,6 +73,7 @@ class PolicyCliTest {
       ok(admin.run(dir, aws, "--endpoint-url", endpoint, "s3", "mb", "s3://rbucket"));
       ok(admin.run(dir, aws, "--endpoint-url", endpoint, "s3", "cp", file.toString(), "s3://rbucket/k"));
 
+      BackendView.State before = proxy.backend().state();
       assertTrue(ok(reader.run(dir, aws, "--endpoint-url", endpoint, "s3", "ls")).stdout().contains("rbucket"));
       assertTrue(ok(reader.run(dir, aws, "--endpoint-url", endpoint, "s3", "ls", "s3://rbucket/")).stdout().contains("k"));
       assertEquals("read me\n", ok(reader.run(dir, aws, "--endpoint-url", endpoint, "s3", "cp", "s3://rbucket/k", "-")).stdout());
@@ -101,6 +88,7 @@ class PolicyCliTest {
       CliRunner.Result listing = ok(admin.run(dir, aws, "--endpoint-url", endpoint, "s3", "ls", "--recursive", "s3://rbucket/"));
       assertTrue(listing.stdout().contains(" k") && !listing.stdout().contains("new"), "backend unchanged: " + listing.all());
       assertTrue(!ok(admin.run(dir, aws, "--endpoint-url", endpoint, "s3", "ls")).stdout().contains("cbucket"));
+      assertEquals(before, proxy.backend().state(), "the backend is unchanged");
     } finally {
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "policy-cli-transcript-reader.txt"), admin.transcript(), StandardCharsets.UTF_8);
@@ -111,8 +99,8 @@ class PolicyCliTest {
   void homePrefixUserStaysInHome() throws Exception {
     Path dir = Files.createDirectories(work.resolve("bob"));
     String aws = "/usr/bin/aws";
-    String endpoint = server.endpoint();
-    CliRunner admin = new CliRunner(env(dir, server.admin().accessKeyId(), server.admin().secretAccessKey()));
+    String endpoint = proxy.endpoint();
+    CliRunner admin = new CliRunner(env(dir, proxy.admin().accessKeyId(), proxy.admin().secretAccessKey()));
     CliRunner bob = admin.withEnv(env(dir, BOB_KEY, BOB_SECRET));
     Path file = dir.resolve("notes.txt");
     Files.writeString(file, "bob's notes\n", StandardCharsets.UTF_8);
@@ -139,15 +127,15 @@ class PolicyCliTest {
   @Test
   void simulatorAnswersThroughTheIamApi() throws Exception {
     Path dir = Files.createDirectories(work.resolve("simulate"));
-    CliRunner admin = new CliRunner(env(dir, server.admin().accessKeyId(), server.admin().secretAccessKey()));
+    CliRunner admin = new CliRunner(env(dir, proxy.admin().accessKeyId(), proxy.admin().secretAccessKey()));
     CliRunner.Result r =
-        ok(admin.run(dir, "/usr/bin/aws", "--endpoint-url", server.endpoint(), "iam", "simulate-principal-policy",
+        ok(admin.run(dir, "/usr/bin/aws", "--endpoint-url", proxy.endpoint(), "iam", "simulate-principal-policy",
             "--policy-source-arn", "arn:aws:iam::123456789012:user/bob",
             "--action-names", "s3:PutObject", "--resource-arns", "arn:aws:s3:::shared/home/bob/x", "arn:aws:s3:::shared/other/x",
             "--query", "EvaluationResults[].[EvalResourceName,EvalDecision]", "--output", "text"));
     assertEquals("arn:aws:s3:::shared/home/bob/x\tallowed\narn:aws:s3:::shared/other/x\timplicitDeny\n", r.stdout());
     CliRunner.Result refused =
-        admin.withEnv(env(dir, BOB_KEY, BOB_SECRET)).run(dir, "/usr/bin/aws", "--endpoint-url", server.endpoint(), "iam",
+        admin.withEnv(env(dir, BOB_KEY, BOB_SECRET)).run(dir, "/usr/bin/aws", "--endpoint-url", proxy.endpoint(), "iam",
             "simulate-principal-policy", "--policy-source-arn", "arn:aws:iam::123456789012:user/reader", "--action-names", "s3:GetObject");
     assertDenied(refused, "iam:SimulatePrincipalPolicy");
   }

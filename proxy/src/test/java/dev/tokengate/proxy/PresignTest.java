@@ -4,26 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.harness.CliRunner;
+import dev.tokengate.proxy.harness.Credentials;
+import dev.tokengate.proxy.harness.MutableClock;
 import dev.tokengate.proxy.harness.RawS3Client;
 import dev.tokengate.proxy.harness.StsClient;
-import dev.tokengate.proxy.harness.CliRunner;
-import dev.tokengate.proxy.harness.MutableClock;
-import dev.tokengate.proxy.harness.Credentials;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,54 +42,48 @@ class PresignTest {
 
   @TempDir Path dir;
 
-  private ProxyServer start(Clock clock) throws Exception {
-    Path config = dir.resolve("tokengate.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:0
-        dataDir: %s
-        users:
-          - name: presigner
-            accessKeys: [{id: %s, secret: %s}]
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-            policies:
-              assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
-        roles:
-          - name: reader
-            managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
-            trustPolicy:
-              Version: "2012-10-17"
-              Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:user/presigner"}, Action: "sts:AssumeRole"}]
-        """.formatted(dir.resolve("data"), KEY, SECRET));
-    return ProxyServer.start(ProxyConfig.load(config), clock);
-  }
+  /** Real time until a test moves it; the CLI signs with real time, which this starts at. */
+  final MutableClock clock = MutableClock.ticking();
 
-  private static byte[] seed(ProxyServer s, Clock clock) throws Exception {
-    RawS3Client admin = new RawS3Client(s.endpoint());
-    String key = s.admin().accessKeyId();
-    String secret = s.admin().secretAccessKey();
-    assertEquals(200, admin.send("PUT", "/presign", new byte[0], key, secret, clock.instant(), Map.of()).statusCode());
+  @RegisterExtension
+  final TokengateExtension proxy = TokengateExtension.withConfig("""
+      users:
+        - name: presigner
+          accessKeys: [{id: %s, secret: %s}]
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+          policies:
+            assume: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
+      roles:
+        - name: reader
+          managedPolicies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+          trustPolicy:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:user/presigner"}, Action: "sts:AssumeRole"}]
+      """.formatted(KEY, SECRET)).clock(clock);
+
+  private byte[] seed() throws Exception {
+    RawS3Client admin = proxy.adminClient();
+    assertEquals(200, admin.put("/presign", "").statusCode());
     byte[] data = new byte[100_000];
     new Random(6).nextBytes(data);
-    assertEquals(200, admin.send("PUT", "/presign/k.bin", data, key, secret, clock.instant(), Map.of()).statusCode());
-    assertEquals(200, admin.send("PUT", WEIRD_PATH, data, key, secret, clock.instant(), Map.of()).statusCode());
+    assertEquals(200, admin.put("/presign/k.bin", data).statusCode());
+    assertEquals(200, admin.put(WEIRD_PATH, data).statusCode());
     return data;
   }
 
   /** {@code aws s3 presign} with the session's keys and token in the environment; the result and its transcript. */
-  private CliRunner.Result presign(CliRunner cli, ProxyServer s, Credentials c, String object, long expires)
-      throws Exception {
+  private CliRunner.Result presign(CliRunner cli, Credentials c, String object, long expires) throws Exception {
     Map<String, String> env = CliRunner.awsEnv(dir, c.accessKeyId(), c.secretAccessKey());
     env.put("AWS_SESSION_TOKEN", c.sessionToken());
     return cli.withEnv(env).run(dir, "/usr/bin/aws", "s3", "presign", "s3://presign/" + object, "--expires-in",
-        Long.toString(expires), "--endpoint-url", s.endpoint());
+        Long.toString(expires), "--endpoint-url", proxy.endpoint());
   }
 
-  private String presignedUrl(CliRunner cli, ProxyServer s, Credentials c, String object, long expires)
-      throws Exception {
-    CliRunner.Result r = presign(cli, s, c, object, expires);
+  private String presignedUrl(CliRunner cli, Credentials c, String object, long expires) throws Exception {
+    CliRunner.Result r = presign(cli, c, object, expires);
     assertEquals(0, r.exitCode(), cli.transcript());
     String url = r.stdout().strip();
-    assertTrue(url.startsWith(s.endpoint() + "/presign/"), "path-style URL on the proxy: " + url);
+    assertTrue(url.startsWith(proxy.endpoint() + "/presign/"), "path-style URL on the proxy: " + url);
     assertTrue(url.contains("X-Amz-Security-Token="), "the token travels in the query: " + url);
     return url;
   }
@@ -110,8 +102,8 @@ class PresignTest {
     assertEquals(code, RawS3Client.element(text(r), "Code"), text(r));
   }
 
-  private static Credentials assumeRole(ProxyServer s, Clock clock) throws Exception {
-    StsClient.Response r = new StsClient(s.endpoint(), clock).call(KEY, SECRET, null, "AssumeRole",
+  private Credentials assumeRole() throws Exception {
+    StsClient.Response r = proxy.sts().call(KEY, SECRET, null, "AssumeRole",
         Map.of("RoleArn", "arn:aws:iam::123456789012:role/reader", "RoleSessionName", "presign"));
     assertEquals(200, r.status(), r.body());
     return r.credentials("AssumeRole");
@@ -119,91 +111,82 @@ class PresignTest {
 
   @Test
   void cliPresignedUrlsWithARoleSessionReturnTheBytes() throws Exception {
-    Clock clock = Clock.systemUTC();
     CliRunner cli = new CliRunner(Map.of());
-    try (ProxyServer s = start(clock)) {
-      byte[] data = seed(s, clock);
-      Credentials role = assumeRole(s, clock);
+    byte[] data = seed();
+    Credentials role = assumeRole();
 
-      HttpResponse<byte[]> plain = fetch(presignedUrl(cli, s, role, "k.bin", 3600));
-      assertEquals(200, plain.statusCode(), text(plain));
-      assertArrayEquals(data, plain.body());
-      HttpResponse<byte[]> weird = fetch(presignedUrl(cli, s, role, WEIRD_KEY, 3600));
-      assertEquals(200, weird.statusCode(), text(weird));
-      assertArrayEquals(data, weird.body());
-      // The longest lifetime S3 allows is still accepted.
-      assertEquals(200, fetch(presignedUrl(cli, s, role, "k.bin", 604800)).statusCode());
+    HttpResponse<byte[]> plain = fetch(presignedUrl(cli, role, "k.bin", 3600));
+    assertEquals(200, plain.statusCode(), text(plain));
+    assertArrayEquals(data, plain.body());
+    HttpResponse<byte[]> weird = fetch(presignedUrl(cli, role, WEIRD_KEY, 3600));
+    assertEquals(200, weird.statusCode(), text(weird));
+    assertArrayEquals(data, weird.body());
+    // The longest lifetime S3 allows is still accepted.
+    assertEquals(200, fetch(presignedUrl(cli, role, "k.bin", 604800)).statusCode());
 
-      HttpResponse<byte[]> missing = fetch(presignedUrl(cli, s, role, "nope.bin", 3600));
-      assertEquals(404, missing.statusCode(), "the read-only role may list, so a missing key is 404: " + text(missing));
+    HttpResponse<byte[]> missing = fetch(presignedUrl(cli, role, "nope.bin", 3600));
+    assertEquals(404, missing.statusCode(), "the read-only role may list, so a missing key is 404: " + text(missing));
 
-      String url = presignedUrl(cli, s, role, "k.bin", 3600);
-      String token = url.replaceAll(".*X-Amz-Security-Token=([^&]*).*", "$1");
-      int at = token.length() / 2;
-      String altered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
-      assertError(fetch(url.replace(token, altered)), 400, "InvalidToken");
-      assertError(fetch(url.replace("&X-Amz-Security-Token=" + token, "")), 403, "InvalidAccessKeyId");
-    }
+    String url = presignedUrl(cli, role, "k.bin", 3600);
+    String token = url.replaceAll(".*X-Amz-Security-Token=([^&]*).*", "$1");
+    int at = token.length() / 2;
+    String altered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+    assertError(fetch(url.replace(token, altered)), 400, "InvalidToken");
+    assertError(fetch(url.replace("&X-Amz-Security-Token=" + token, "")), 403, "InvalidAccessKeyId");
   }
 
   @Test
   void moreThanAWeekIsAnAuthorizationQueryParametersError() throws Exception {
-    Clock clock = Clock.systemUTC();
     CliRunner cli = new CliRunner(Map.of());
-    try (ProxyServer s = start(clock)) {
-      seed(s, clock);
-      Credentials role = assumeRole(s, clock);
-      CliRunner.Result r = presign(cli, s, role, "k.bin", 604801);
-      if (r.exitCode() != 0) {
-        assertTrue(r.all().contains("604800") || r.all().toLowerCase().contains("expires"), cli.transcript());
-      } else {
-        assertError(fetch(r.stdout().strip()), 400, "AuthorizationQueryParametersError");
-      }
-      // Whatever the CLI does, a URL that says so is refused by the proxy.
-      RawS3Client raw = new RawS3Client(s.endpoint());
-      String week = raw.presign("GET", "/presign/k.bin", role.accessKeyId(), role.secretAccessKey(), role.sessionToken(),
-          clock.instant(), 604801);
-      HttpResponse<byte[]> tooLong = fetch(week);
-      assertError(tooLong, 400, "AuthorizationQueryParametersError");
-      assertTrue(text(tooLong).contains("604800"), text(tooLong));
-      String negative = raw.presign("GET", "/presign/k.bin", role.accessKeyId(), role.secretAccessKey(), role.sessionToken(),
-          clock.instant(), -1);
-      assertError(fetch(negative), 400, "AuthorizationQueryParametersError");
+    seed();
+    Credentials role = assumeRole();
+    CliRunner.Result r = presign(cli, role, "k.bin", 604801);
+    if (r.exitCode() != 0) {
+      assertTrue(r.all().contains("604800") || r.all().toLowerCase().contains("expires"), cli.transcript());
+    } else {
+      assertError(fetch(r.stdout().strip()), 400, "AuthorizationQueryParametersError");
     }
+    // Whatever the CLI does, a URL that says so is refused by the proxy.
+    RawS3Client raw = new RawS3Client(proxy.endpoint());
+    String week = raw.presign("GET", "/presign/k.bin", role.accessKeyId(), role.secretAccessKey(), role.sessionToken(),
+        clock.instant(), 604801);
+    HttpResponse<byte[]> tooLong = fetch(week);
+    assertError(tooLong, 400, "AuthorizationQueryParametersError");
+    assertTrue(text(tooLong).contains("604800"), text(tooLong));
+    String negative = raw.presign("GET", "/presign/k.bin", role.accessKeyId(), role.secretAccessKey(), role.sessionToken(),
+        clock.instant(), -1);
+    assertError(fetch(negative), 400, "AuthorizationQueryParametersError");
   }
 
   @Test
   void aUrlDiesWithItsOwnExpiryOrItsSessionWhicheverComesFirst() throws Exception {
-    MutableClock clock = new MutableClock(Instant.now());
     CliRunner cli = new CliRunner(Map.of());
-    try (ProxyServer s = start(clock)) {
-      byte[] data = seed(s, clock);
-      StsClient.Response gst = new StsClient(s.endpoint(), clock).call(KEY, SECRET, null, "GetSessionToken",
-          Map.of("DurationSeconds", "900"));
-      assertEquals(200, gst.status(), gst.body());
-      Credentials session = gst.credentials("GetSessionToken");
-      // The CLI signs with the real time, which the injected clock starts at.
-      String shortUrl = presignedUrl(cli, s, session, "k.bin", 60);
-      String longUrl = presignedUrl(cli, s, session, "k.bin", 3600);
-      HttpResponse<byte[]> fresh = fetch(shortUrl);
-      assertEquals(200, fresh.statusCode(), text(fresh));
-      assertArrayEquals(data, fresh.body());
+    byte[] data = seed();
+    StsClient.Response gst = proxy.sts().call(KEY, SECRET, null, "GetSessionToken",
+        Map.of("DurationSeconds", "900"));
+    assertEquals(200, gst.status(), gst.body());
+    Credentials session = gst.credentials("GetSessionToken");
+    // The CLI signs with the real time, which the injected clock starts at.
+    String shortUrl = presignedUrl(cli, session, "k.bin", 60);
+    String longUrl = presignedUrl(cli, session, "k.bin", 3600);
+    HttpResponse<byte[]> fresh = fetch(shortUrl);
+    assertEquals(200, fresh.statusCode(), text(fresh));
+    assertArrayEquals(data, fresh.body());
 
-      RawS3Client raw = new RawS3Client(s.endpoint());
-      String ahead = raw.presign("GET", "/presign/k.bin", session.accessKeyId(), session.secretAccessKey(),
-          session.sessionToken(), clock.instant().plus(Duration.ofMinutes(20)), 3600);
-      assertError(fetch(ahead), 403, "AccessDenied");
+    RawS3Client raw = new RawS3Client(proxy.endpoint());
+    String ahead = raw.presign("GET", "/presign/k.bin", session.accessKeyId(), session.secretAccessKey(),
+        session.sessionToken(), clock.instant().plus(Duration.ofMinutes(20)), 3600);
+    assertError(fetch(ahead), 403, "AccessDenied");
 
-      clock.advance(Duration.ofSeconds(120));
-      HttpResponse<byte[]> expiredUrl = fetch(shortUrl);
-      assertError(expiredUrl, 403, "AccessDenied");
-      assertTrue(text(expiredUrl).contains("Request has expired"), text(expiredUrl));
-      HttpResponse<byte[]> stillValid = fetch(longUrl);
-      assertEquals(200, stillValid.statusCode(), text(stillValid));
+    clock.advance(Duration.ofSeconds(120));
+    HttpResponse<byte[]> expiredUrl = fetch(shortUrl);
+    assertError(expiredUrl, 403, "AccessDenied");
+    assertTrue(text(expiredUrl).contains("Request has expired"), text(expiredUrl));
+    HttpResponse<byte[]> stillValid = fetch(longUrl);
+    assertEquals(200, stillValid.statusCode(), text(stillValid));
 
-      clock.advance(Duration.ofSeconds(900));
-      HttpResponse<byte[]> expiredSession = fetch(longUrl);
-      assertError(expiredSession, 400, "ExpiredToken");
-    }
+    clock.advance(Duration.ofSeconds(900));
+    HttpResponse<byte[]> expiredSession = fetch(longUrl);
+    assertError(expiredSession, 400, "ExpiredToken");
   }
 }

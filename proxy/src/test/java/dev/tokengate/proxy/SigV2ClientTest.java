@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokengate.proxy.harness.CliRunner;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Legacy SigV2 with the real s3cmd: refused by default, verified when {@code acceptSigV2: true}. */
@@ -20,12 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SigV2ClientTest {
   @TempDir Path dir;
 
-  private CliRunner.Result s3cmd(ProxyServer s, String secret, String... args) throws Exception {
+  private CliRunner.Result s3cmd(TokengateExtension s, String secret, String... args) throws Exception {
     Path cfg = dir.resolve("s3cfg");
     if (!Files.exists(cfg)) {
       Files.createFile(cfg);
     }
-    String hostPort = s.endpoint().substring("http://".length());
+    String hostPort = s.hostPort();
     List<String> command = new ArrayList<>(List.of("s3cmd", "-c", cfg.toString(), "--host=" + hostPort,
         "--host-bucket=" + hostPort, "--no-ssl", "--access_key=" + s.admin().accessKeyId(), "--secret_key=" + secret,
         "--signature-v2"));
@@ -33,27 +34,32 @@ class SigV2ClientTest {
     return new CliRunner(Map.of()).run(dir, command.toArray(String[]::new));
   }
 
-  @Test
-  void refusedByDefault() throws Exception {
-    try (ProxyServer s = ProxyServer.start(ProxyConfig.of("127.0.0.1:0", dir.resolve("d").toString()), Clock.systemUTC())) {
-      CliRunner.Result r = s3cmd(s, s.admin().secretAccessKey(), "mb", "s3://sigvtwo");
+  @Nested
+  class ByDefault {
+    @RegisterExtension final TokengateExtension proxy = TokengateExtension.defaults();
+
+    @Test
+    void refusedByDefault() throws Exception {
+      CliRunner.Result r = s3cmd(proxy, proxy.admin().secretAccessKey(), "mb", "s3://sigvtwo");
       assertTrue(r.exitCode() != 0 && r.all().contains("InvalidRequest"), r.all());
+      assertEquals(List.of(), proxy.backend().buckets(), "nothing reached the backend");
     }
   }
 
-  @Test
-  void acceptedAndVerifiedWhenEnabled() throws Exception {
-    Path config = dir.resolve("c.yaml");
-    Files.writeString(config, "listen: 127.0.0.1:0\ndataDir: " + dir.resolve("d2") + "\nacceptSigV2: true\n");
-    try (ProxyServer s = ProxyServer.start(ProxyConfig.load(config), Clock.systemUTC())) {
+  @Nested
+  class WhenEnabled {
+    @RegisterExtension final TokengateExtension proxy = TokengateExtension.defaults().acceptSigV2();
+
+    @Test
+    void acceptedAndVerifiedWhenEnabled() throws Exception {
       Path file = dir.resolve("f.txt");
       Files.writeString(file, "signed the old way\n");
-      assertEquals(0, s3cmd(s, s.admin().secretAccessKey(), "mb", "s3://sigvtwo").exitCode());
-      assertEquals(0, s3cmd(s, s.admin().secretAccessKey(), "put", file.toString(), "s3://sigvtwo/f.txt").exitCode());
+      assertEquals(0, s3cmd(proxy, proxy.admin().secretAccessKey(), "mb", "s3://sigvtwo").exitCode());
+      assertEquals(0, s3cmd(proxy, proxy.admin().secretAccessKey(), "put", file.toString(), "s3://sigvtwo/f.txt").exitCode());
       Path back = dir.resolve("back.txt");
-      assertEquals(0, s3cmd(s, s.admin().secretAccessKey(), "get", "s3://sigvtwo/f.txt", back.toString()).exitCode());
+      assertEquals(0, s3cmd(proxy, proxy.admin().secretAccessKey(), "get", "s3://sigvtwo/f.txt", back.toString()).exitCode());
       assertEquals(Files.readString(file), Files.readString(back));
-      CliRunner.Result wrong = s3cmd(s, "a-wrong-secret-a-wrong-secret-00", "ls", "s3://sigvtwo");
+      CliRunner.Result wrong = s3cmd(proxy, "a-wrong-secret-a-wrong-secret-00", "ls", "s3://sigvtwo");
       assertTrue(wrong.exitCode() != 0 && wrong.all().contains("SignatureDoesNotMatch"), wrong.all());
     }
   }

@@ -1,26 +1,24 @@
 package dev.tokengate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tokengate.proxy.harness.CliRunner;
-import dev.tokengate.proxy.harness.Credentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.CliRunner;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,13 +35,10 @@ class StsCliTest {
   static final String ALICE_SECRET = "alice-secret-alice-secret-alice-secret-0";
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dataDir;
   @TempDir static Path work;
-  static ProxyServer server;
 
   static final String CONFIG =
       """
-      listen: 127.0.0.1:0
       users:
         - name: dev
           accessKeys: [{id: %s, secret: %s}]
@@ -64,19 +59,9 @@ class StsCliTest {
               - {Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:user/alice"}, Action: "sts:AssumeRole"}
       """;
 
-  @BeforeAll
-  static void start() throws Exception {
-    Path config = dataDir.resolve("tokengate.yaml");
-    Files.writeString(config, CONFIG.formatted(DEV_KEY, DEV_SECRET, ALICE_KEY, ALICE_SECRET) + "dataDir: " + dataDir + "\n");
-    server = ProxyServer.start(ProxyConfig.load(config), Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension
+  static final TokengateExtension proxy =
+      TokengateExtension.withConfig(CONFIG.formatted(DEV_KEY, DEV_SECRET, ALICE_KEY, ALICE_SECRET));
 
   @Test
   void seedFlowsWithAwsCliV2() throws Exception {
@@ -103,7 +88,7 @@ class StsCliTest {
     base.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString());
     CliRunner cli = new CliRunner(base);
     String a = aws.toString();
-    String endpoint = server.endpoint();
+    String endpoint = proxy.endpoint();
     try {
       // Flow 000/001: a profile with a config user's keys, then GetSessionToken.
       ok(cli.run(dir, a, "configure", "set", "aws_access_key_id", DEV_KEY, "--profile", "dev"));
@@ -166,6 +151,7 @@ class StsCliTest {
       CliRunner.Result after =
           ok(cli.run(dir, a, "--profile", "dev", "--endpoint-url", endpoint, "--region", "us-east-1", "s3", "ls", "s3://seed-" + label + "/"));
       assertTrue(!after.stdout().contains("bucketest"), "nothing may be written by a denied upload: " + after.all());
+      assertFalse(proxy.backend().exists("seed-" + label, "bucketest"), "nor is it in the backend");
     } finally {
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "sts-cli-transcript-" + label + ".txt"), cli.transcript(), StandardCharsets.UTF_8);

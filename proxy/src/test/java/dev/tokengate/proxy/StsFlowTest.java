@@ -3,23 +3,20 @@ package dev.tokengate.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.harness.Credentials;
+import dev.tokengate.proxy.harness.MutableClock;
 import dev.tokengate.proxy.harness.RawS3Client;
 import dev.tokengate.proxy.harness.StsClient;
-import dev.tokengate.proxy.harness.MutableClock;
-import dev.tokengate.proxy.harness.Credentials;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.TokengateExtension;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** STS rules end to end, in process, with an injected clock: bounds, chaining, expiry, tampering, federation. */
 @Timeout(120)
@@ -28,15 +25,12 @@ class StsFlowTest {
   static final String ALICE_SECRET = "alice-secret-alice-secret-alice-secret-0";
   static final String ACCOUNT = "123456789012";
 
-  @TempDir static Path dataDir;
-  static MutableClock clock = new MutableClock(Instant.now());
-  static ProxyServer server;
+  static final MutableClock clock = new MutableClock(Instant.now());
   static StsClient sts;
   static RawS3Client s3;
 
   static final String CONFIG =
       """
-      listen: 127.0.0.1:0
       users:
         - name: alice
           accessKeys: [{id: %s, secret: %s}]
@@ -68,24 +62,15 @@ class StsFlowTest {
             Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:role/first"}, Action: "sts:AssumeRole"}]
       """;
 
+  @RegisterExtension
+  static final TokengateExtension proxy = TokengateExtension.withConfig(CONFIG.formatted(ALICE_KEY, ALICE_SECRET)).clock(clock);
+
   @BeforeAll
   static void start() throws Exception {
-    Path config = dataDir.resolve("tokengate.yaml");
-    Files.writeString(config, CONFIG.formatted(ALICE_KEY, ALICE_SECRET) + "dataDir: " + dataDir + "\n");
-    server = ProxyServer.start(ProxyConfig.load(config), clock);
-    sts = new StsClient(server.endpoint(), clock);
-    s3 = new RawS3Client(server.endpoint());
-    RawS3Client admin = s3;
-    HttpResponse<String> mb =
-        admin.send("PUT", "/flow", new byte[0], server.admin().accessKeyId(), server.admin().secretAccessKey(), clock.instant(), Map.of());
+    sts = proxy.sts();
+    s3 = new RawS3Client(proxy.endpoint());
+    HttpResponse<String> mb = proxy.adminClient().put("/flow", "");
     assertEquals(200, mb.statusCode(), mb.body());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
   }
 
   private static HttpResponse<String> listBuckets(Credentials c) throws Exception {

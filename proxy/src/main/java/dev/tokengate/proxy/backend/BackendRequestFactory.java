@@ -1,14 +1,14 @@
 package dev.tokengate.proxy.backend;
 
 import dev.tokengate.proxy.config.BackendConfig;
-import dev.tokengate.proxy.s3.VirtualHosts;
-import dev.tokengate.sigv4.PayloadMode;
+import dev.tokengate.proxy.s3.request.S3RequestModel;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SignedRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
@@ -17,51 +17,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Builds the request the backend receives: the client's method, path and S3 headers, minus the
- * client's authentication, presign parameters, aws-chunked framing headers and hop-by-hop headers,
- * then signed afresh with the backend's credentials (sigv4.md §4).
+ * Builds the request the backend receives from the {@link S3RequestModel} alone: path-style
+ * canonical path, the operation's parameters re-encoded, the allow-listed headers, framing from the
+ * model's body length, then signed afresh with the backend's credentials over exactly those bytes
+ * (sigv4.md §4). Nothing of the client's raw request-target or headers is copied.
  */
 public final class BackendRequestFactory {
-
-  /** Inbound headers that never reach the backend (lower case). */
-  private static final Set<String> STRIPPED =
-      Set.of(
-          "authorization",
-          "x-amz-security-token",
-          "x-amz-content-sha256",
-          "x-amz-date",
-          "host",
-          "connection",
-          "keep-alive",
-          "proxy-authorization",
-          "proxy-authenticate",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "upgrade",
-          "expect",
-          "x-amz-decoded-content-length",
-          "x-amz-trailer");
-
-  /** Query parameters that carry presigned-URL authentication (lower case). */
-  private static final Set<String> PRESIGN_PARAMS =
-      Set.of(
-          "x-amz-algorithm",
-          "x-amz-credential",
-          "x-amz-date",
-          "x-amz-expires",
-          "x-amz-signedheaders",
-          "x-amz-signature",
-          "x-amz-security-token",
-          "x-amz-content-sha256",
-          "awsaccesskeyid",
-          "signature",
-          "expires");
 
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -70,10 +33,8 @@ public final class BackendRequestFactory {
   private final String hostHeader;
   private final RequestSigner signer;
   private final Clock clock;
-  private final VirtualHosts virtualHosts;
 
-  public BackendRequestFactory(BackendConfig backend, RequestSigner signer, Clock clock, VirtualHosts virtualHosts) {
-    this.virtualHosts = virtualHosts;
+  public BackendRequestFactory(BackendConfig backend, RequestSigner signer, Clock clock) {
     this.backend = backend;
     URI uri = backend.uri();
     this.hostHeader = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
@@ -82,100 +43,41 @@ public final class BackendRequestFactory {
   }
 
   /**
-   * @param payloadHash the client's verified hex SHA-256 to pass on (the backend then checks the
-   *     body too), or null to send {@code UNSIGNED-PAYLOAD}
-   * @param decodedLength the plain body length when the inbound body was aws-chunked (-1 unknown)
+   * @param payloadHash the client's verified hex SHA-256 of the body to pass on (the backend then
+   *     checks the body too), or null to send {@code UNSIGNED-PAYLOAD}
    */
-  public HttpRequest build(HttpRequest inbound, PayloadMode mode, String payloadHash, long decodedLength) {
-    String uri = inbound.uri();
-    int q = uri.indexOf('?');
-    String rawPath = q < 0 ? uri : uri.substring(0, q);
-    String hostBucket = virtualHosts.bucketOf(inbound.headers().get(HttpHeaderNames.HOST));
-    if (hostBucket != null) {
-      // Virtual-hosted in, path-style out: bucket names are DNS-safe, so no encoding is needed.
-      rawPath = "/" + hostBucket + rawPath;
-    }
-    String rawQuery = q < 0 ? "" : withoutPresignParams(uri.substring(q + 1));
-    HttpRequest out =
-        new DefaultHttpRequest(
-            HttpVersion.HTTP_1_1, inbound.method(), rawQuery.isEmpty() ? rawPath : rawPath + "?" + rawQuery);
+  public HttpRequest build(S3RequestModel model, String payloadHash) {
+    String path = model.canonicalPath();
+    String query = model.canonicalQuery();
+    HttpRequest out = new DefaultHttpRequest(
+        HttpVersion.HTTP_1_1, HttpMethod.valueOf(model.method()), query.isEmpty() ? path : path + "?" + query);
     HttpHeaders headers = out.headers();
-    for (Map.Entry<String, String> h : inbound.headers()) {
-      String name = h.getKey().toLowerCase(Locale.ROOT);
-      if (STRIPPED.contains(name)) {
-        continue;
-      }
-      if (name.equals("content-encoding") && mode.isAwsChunked()) {
-        String rest = withoutAwsChunked(h.getValue());
-        if (!rest.isEmpty()) {
-          headers.add(h.getKey(), rest);
-        }
-        continue;
-      }
-      if (mode.isAwsChunked() && (name.equals("content-length") || name.equals("transfer-encoding"))) {
-        continue;
-      }
-      if (mode.isAwsChunked() && name.equals("x-amz-sdk-checksum-algorithm")) {
-        // The checksum itself arrives in a trailer, which the proxy verifies and does not forward.
-        continue;
-      }
-      headers.add(h.getKey(), h.getValue());
-    }
-    if (mode.isAwsChunked()) {
-      if (decodedLength >= 0) {
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, decodedLength);
-      } else {
-        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-      }
-    }
     String amzDate = AMZ_DATE.format(clock.instant());
     String hash = payloadHash == null ? "UNSIGNED-PAYLOAD" : payloadHash;
     headers.set(HttpHeaderNames.HOST, hostHeader);
+    for (S3RequestModel.Header h : model.headers()) {
+      headers.add(h.name(), h.value());
+    }
+    if (model.contentLength() >= 0) {
+      headers.set(HttpHeaderNames.CONTENT_LENGTH, model.contentLength());
+    } else if (model.contentLength() == S3RequestModel.CHUNKED) {
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
     headers.set("x-amz-date", amzDate);
     headers.set("x-amz-content-sha256", hash);
     List<SignedRequest.Header> signed = new ArrayList<>();
-    for (Map.Entry<String, String> h : headers) {
-      String name = h.getKey().toLowerCase(Locale.ROOT);
-      if (name.equals("host") || name.startsWith("x-amz-") || name.equals("content-md5")) {
-        signed.add(new SignedRequest.Header(name, h.getValue()));
+    signed.add(new SignedRequest.Header("host", hostHeader));
+    for (S3RequestModel.Header h : model.headers()) {
+      if (h.name().startsWith("x-amz-") || h.name().equals("content-md5")) {
+        signed.add(new SignedRequest.Header(h.name(), h.value()));
       }
     }
-    SignedRequest toSign = new SignedRequest(out.method().name(), rawPath, rawQuery, signed);
+    signed.add(new SignedRequest.Header("x-amz-content-sha256", hash));
+    signed.add(new SignedRequest.Header("x-amz-date", amzDate));
+    SignedRequest toSign = new SignedRequest(model.method(), path, query, signed);
     headers.set(
         HttpHeaderNames.AUTHORIZATION,
-        signer.authorization(
-            toSign, backend.accessKey(), backend.secretKey(), backend.region(), "s3", amzDate, hash));
+        signer.authorization(toSign, backend.accessKey(), backend.secretKey(), backend.region(), "s3", amzDate, hash));
     return out;
-  }
-
-  private static String withoutAwsChunked(String contentEncoding) {
-    List<String> kept = new ArrayList<>();
-    for (String coding : contentEncoding.split(",")) {
-      String c = coding.trim();
-      if (!c.isEmpty() && !c.equalsIgnoreCase("aws-chunked")) {
-        kept.add(c);
-      }
-    }
-    return String.join(",", kept);
-  }
-
-  /** The raw query without authentication parameters; the others keep their exact encoding. */
-  static String withoutPresignParams(String rawQuery) {
-    StringBuilder kept = new StringBuilder(rawQuery.length());
-    for (String param : rawQuery.split("&")) {
-      if (param.isEmpty()) {
-        continue;
-      }
-      int eq = param.indexOf('=');
-      String name = (eq < 0 ? param : param.substring(0, eq)).toLowerCase(Locale.ROOT);
-      if (PRESIGN_PARAMS.contains(name)) {
-        continue;
-      }
-      if (kept.length() > 0) {
-        kept.append('&');
-      }
-      kept.append(param);
-    }
-    return kept.toString();
   }
 }

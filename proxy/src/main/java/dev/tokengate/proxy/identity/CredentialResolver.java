@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
  * identity store; temporary {@code ASIA…} keys by opening the session token the request carries
  * (no lookup: the token holds the secret and every fact). Token answers follow S3: no token for a
  * temporary key is 403 InvalidAccessKeyId, a token that does not open 400 InvalidToken, an expired
- * one 400 ExpiredToken.
+ * one 400 ExpiredToken, and a token sent with a long-term key 400 InvalidToken as well: S3 answers
+ * "InvalidToken: The provided token is malformed or otherwise invalid." when a session token
+ * accompanies an IAM user's permanent keys (reported in s3tools/s3cmd#297 and cloudyr/aws.s3#315).
+ * Ignoring it instead would authorize a request under other credentials than the client meant.
  */
 public class CredentialResolver {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialResolver.class);
@@ -38,11 +41,19 @@ public class CredentialResolver {
     }
     LongTermKey key =
         identities.findAccessKey(keyId).orElseThrow(() -> new S3Exception(S3Error.INVALID_ACCESS_KEY_ID));
+    if (hasToken(auth)) {
+      throw new S3Exception(S3Error.INVALID_TOKEN);
+    }
     return new ResolvedCredential(key.secretAccessKey(), Caller.of(key.owner(), identities.accountId()));
   }
 
+  /** An empty token header counts as none, for long-term and temporary keys alike. */
+  private static boolean hasToken(ParsedAuthorization auth) {
+    return auth.securityToken() != null && !auth.securityToken().isEmpty();
+  }
+
   private ResolvedCredential resolveSession(ParsedAuthorization auth) throws S3Exception {
-    if (auth.securityToken() == null || auth.securityToken().isEmpty()) {
+    if (!hasToken(auth)) {
       throw new S3Exception(S3Error.INVALID_ACCESS_KEY_ID);
     }
     Session session;

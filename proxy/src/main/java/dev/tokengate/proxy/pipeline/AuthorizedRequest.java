@@ -3,28 +3,28 @@ package dev.tokengate.proxy.pipeline;
 import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.policy.s3.S3Request;
 import dev.tokengate.proxy.identity.Caller;
+import dev.tokengate.proxy.s3.request.S3RequestModel;
 import dev.tokengate.sigv4.PayloadMode;
 import dev.tokengate.sigv4.VerifiedRequest;
 import io.netty.handler.codec.http.HttpRequest;
-import java.util.function.UnaryOperator;
 
 /**
- * An S3 request the caller's policies allow, with the operation it was classified as. Emitted by
- * {@link RequestAuthorizer}; the body follows as {@code HttpContent} messages.
+ * An S3 request the caller's policies allow: its model, as authorized. Emitted by {@link
+ * RequestAuthorizer}; the body follows as {@code HttpContent} messages. The backend request is
+ * built from {@link #model()} alone.
  *
  * @param keyPermission for DeleteObjects, the per-key check the body handler applies; else null
- * @param responseRewriter when set, the forwarder buffers the (small) backend response body and
- *     passes it through this function before answering; else responses stream
  * @param hideMissingKeys the caller may not list the bucket, so a missing key must answer 403, not
  *     404 (S3 does not tell such a caller whether a key exists)
+ * @param bodyRewritten the body the backend receives is not the client's (DeleteObjects), so the
+ *     client's payload hash is not passed on
  */
 public record AuthorizedRequest(
     AuthenticatedRequest authenticated,
-    S3Request s3,
-    S3Operation operation,
+    S3RequestModel model,
     KeyPermission keyPermission,
-    UnaryOperator<String> responseRewriter,
-    boolean hideMissingKeys) {
+    boolean hideMissingKeys,
+    boolean bodyRewritten) {
 
   /** Decides one key of a DeleteObjects body. */
   @FunctionalInterface
@@ -33,8 +33,17 @@ public record AuthorizedRequest(
     String denial(String key, String versionId);
   }
 
-  public AuthorizedRequest(AuthenticatedRequest authenticated, S3Request s3, S3Operation operation) {
-    this(authenticated, s3, operation, null, null, false);
+  public AuthorizedRequest withModel(S3RequestModel rewritten) {
+    return new AuthorizedRequest(authenticated, rewritten, keyPermission, hideMissingKeys, true);
+  }
+
+  public S3Operation operation() {
+    return model.operation();
+  }
+
+  /** The policy engine's view of the model. */
+  public S3Request s3() {
+    return model.policyView();
   }
 
   public HttpRequest head() {

@@ -7,13 +7,9 @@ import dev.tokengate.proxy.backend.BackendResponseRelay;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
 import dev.tokengate.sigv4.PayloadMode;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
@@ -21,7 +17,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +42,6 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
   private boolean requestBodyDone;
   private boolean responseStarted;
   private boolean backendReusable;
-  private HttpResponse heldResponse;
-  private boolean masking;
-  private ByteBuf heldBody;
 
   public BackendForwarder(BackendPool pool, BackendRequestFactory requests) {
     this.pool = pool;
@@ -89,7 +81,8 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
 
   private void start(AuthorizedRequest r) {
     if (request != null) {
-      throw new IllegalStateException("BackendForwarder handles one request at a time; pipelining is not supported");
+      // The framing guard holds pipelined requests back; reaching here would be our bug.
+      throw new IllegalStateException("BackendForwarder handles one request at a time");
     }
     request = r;
     requestBodyDone = false;
@@ -115,7 +108,7 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
     }
     backend = f.getNow();
     BackendResponseRelay.of(backend).attach(this);
-    backend.write(requests.build(r.head(), r.payloadMode(), forwardedHash(r), decodedLength(r)));
+    backend.write(requests.build(r.model(), forwardedHash(r)));
     while (!pending.isEmpty()) {
       writeBody(pending.poll());
     }
@@ -142,75 +135,17 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
       backendReusable = HttpUtil.isKeepAlive(response);
       HttpHeadersFilter.forResponse(response.headers(), request.requestId());
       response.headers().remove(HttpHeaderNames.CONNECTION);
-      if (request.hideMissingKeys() && response.status().code() == 404) {
-        masking = true;
-        ReferenceCountUtil.release(msg);
-        if (msg instanceof LastHttpContent) {
-          endMasked();
-        }
-        return;
-      }
-      if (request.responseRewriter() != null && response.status().code() == 200) {
-        heldResponse = response;
-        heldBody = ctx.alloc().buffer();
-        if (!(msg instanceof HttpContent)) {
-          return;
-        }
-      }
     }
-    if (masking) {
-      boolean last = msg instanceof LastHttpContent;
-      ReferenceCountUtil.release(msg);
-      if (last) {
-        endMasked();
-      }
+    if (msg instanceof LastHttpContent) {
+      ctx.writeAndFlush(msg);
+      finish();
       return;
-    }
-    if (heldResponse != null && msg instanceof HttpContent content) {
-      heldBody.writeBytes(content.content());
-      content.release();
-      if (content instanceof LastHttpContent) {
-        writeRewritten();
-        finish();
-      }
-      return;
-    }
-    if (msg instanceof HttpContent content) {
-      boolean last = content instanceof LastHttpContent;
-      if (last) {
-        ctx.writeAndFlush(content);
-        finish();
-        return;
-      }
     }
     ctx.write(msg);
     ctx.flush();
     if (!ctx.channel().isWritable()) {
       backend.config().setAutoRead(false);
     }
-  }
-
-  /** A 404 the caller may not see (no s3:ListBucket) becomes S3's 403 AccessDenied. */
-  private void endMasked() {
-    AuthorizedRequest r = request;
-    masking = false;
-    finish();
-    ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), Service.S3, new S3Exception(S3Error.ACCESS_DENIED), false));
-  }
-
-  /** Small responses (DeleteObjects results) rewritten whole by the request's rewriter. */
-  private void writeRewritten() {
-    String text = heldBody.toString(StandardCharsets.UTF_8);
-    heldBody.release();
-    heldBody = null;
-    byte[] body = request.responseRewriter().apply(text).getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse full =
-        new DefaultFullHttpResponse(heldResponse.protocolVersion(), heldResponse.status(), Unpooled.wrappedBuffer(body));
-    full.headers().set(heldResponse.headers());
-    full.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-    full.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    heldResponse = null;
-    ctx.writeAndFlush(full);
   }
 
   /** The response is complete: return the connection to the pool and read the next request. */
@@ -288,32 +223,15 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
     while (!pending.isEmpty()) {
       ReferenceCountUtil.release(pending.poll());
     }
-    if (heldBody != null) {
-      heldBody.release();
-      heldBody = null;
-    }
-    heldResponse = null;
-    masking = false;
     request = null;
     backend = null;
   }
 
+  /** The client's signed body hash, passed on so the backend checks the body too, unless we rewrote it. */
   private static String forwardedHash(AuthorizedRequest r) {
-    if (r.payloadMode() == PayloadMode.SIGNED && r.verified() != null) {
+    if (r.payloadMode() == PayloadMode.SIGNED && r.verified() != null && !r.bodyRewritten()) {
       return r.verified().authorization().payloadHash();
     }
     return null;
-  }
-
-  private static long decodedLength(AuthorizedRequest r) {
-    String value = r.head().headers().get("x-amz-decoded-content-length");
-    if (value == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
   }
 }

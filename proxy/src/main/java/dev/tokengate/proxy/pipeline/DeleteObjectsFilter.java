@@ -1,54 +1,56 @@
 package dev.tokengate.proxy.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
-import dev.tokengate.proxy.s3.XmlDocuments;
-import dev.tokengate.sigv4.PayloadMode;
+import dev.tokengate.proxy.s3.request.DeleteObjectsBody;
+import dev.tokengate.proxy.s3.request.DeleteResultBody;
+import dev.tokengate.proxy.s3.request.S3RequestModel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.netty.util.ReferenceCountUtil;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Authorizes DeleteObjects key by key, as AWS does: the body (≤ 1000 keys) is read whole, each key
- * is checked, only allowed keys go to the backend, and every denied key comes back as an {@code
- * <Error><Code>AccessDenied</Code>} entry merged into the backend's {@code <DeleteResult>}. When no
- * key is allowed the backend is not called at all.
+ * Authorizes DeleteObjects key by key, as AWS does, and owns both directions of it. Inbound: the
+ * body (≤ 1000 keys) is read whole and parsed strictly, each key is checked, and the backend gets a
+ * body re-serialised from the allowed entries only (new Content-MD5 and length; the client's
+ * checksums, which covered the original, are dropped). Outbound: the backend's {@code
+ * <DeleteResult>} is read and written again with an {@code AccessDenied} {@code <Error>} for every
+ * refused key. When no key is allowed the backend is not called at all.
  *
- * <pre>… → PayloadVerifier → <b>DeleteObjectsFilter</b> → BucketPolicyHandler → BackendForwarder</pre>
+ * <pre>… → AwsChunkedDecoder → <b>DeleteObjectsFilter</b> → BucketPolicyHandler → … → BackendForwarder</pre>
  */
-public final class DeleteObjectsFilter extends ChannelInboundHandlerAdapter {
+public final class DeleteObjectsFilter extends ChannelDuplexHandler {
   private static final int MAX_BODY = 2 * 1024 * 1024;
-  private static final XmlMapper XML = new XmlMapper();
-  private static final String S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/";
-
-  private record Entry(String key, String versionId) {}
+  private static final int MAX_RESULT = 4 * 1024 * 1024;
 
   private AuthorizedRequest current;
   private ByteBuf body;
   private boolean tooLarge;
+
+  /** Errors to merge into the backend's answer to the request in flight; null when none. */
+  private List<DeleteResultBody.Failed> pendingErrors;
+  private String pendingRequestId;
+  private HttpResponse heldResponse;
+  private ByteBuf heldBody;
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -68,7 +70,7 @@ public final class DeleteObjectsFilter extends ChannelInboundHandlerAdapter {
         byte[] bytes = new byte[body.readableBytes()];
         body.readBytes(bytes);
         boolean overflow = tooLarge;
-        release();
+        releaseRequest();
         try {
           if (overflow) {
             throw new S3Exception(S3Error.MALFORMED_XML, "A DeleteObjects body may list at most 1000 keys.");
@@ -80,124 +82,128 @@ public final class DeleteObjectsFilter extends ChannelInboundHandlerAdapter {
       }
     } else {
       if (msg instanceof FailedRequest) {
-        release();
+        releaseRequest();
+        releaseResponse();
       }
       ctx.fireChannelRead(msg);
     }
   }
 
   private void decide(ChannelHandlerContext ctx, AuthorizedRequest r, byte[] bytes) throws S3Exception {
-    JsonNode root;
-    try {
-      root = XML.readTree(bytes);
-    } catch (IOException e) {
-      throw new S3Exception(S3Error.MALFORMED_XML);
-    }
-    boolean quiet = "true".equalsIgnoreCase(root.path("Quiet").asText());
-    JsonNode objects = root.path("Object");
-    List<Entry> allowed = new ArrayList<>();
-    Map<Entry, String> denied = new LinkedHashMap<>();
-    for (JsonNode o : objects.isArray() ? objects : XML.createArrayNode().add(objects)) {
-      if (o.isMissingNode()) {
-        continue;
-      }
-      Entry e = new Entry(o.path("Key").asText(), o.hasNonNull("VersionId") ? o.path("VersionId").asText() : null);
+    checkContentMd5(r.model(), bytes);
+    DeleteObjectsBody parsed = DeleteObjectsBody.parse(bytes);
+    List<DeleteObjectsBody.Entry> allowed = new ArrayList<>();
+    List<DeleteResultBody.Failed> denied = new ArrayList<>();
+    for (DeleteObjectsBody.Entry e : parsed.entries()) {
       String denial = r.keyPermission().denial(e.key(), e.versionId());
       if (denial == null) {
         allowed.add(e);
       } else {
-        denied.put(e, denial);
+        denied.add(new DeleteResultBody.Failed(e.key(), e.versionId(), "AccessDenied", denial));
       }
     }
     if (allowed.isEmpty()) {
-      ctx.writeAndFlush(localResult(r, denied));
-    } else if (denied.isEmpty()) {
-      ctx.fireChannelRead(r);
-      ctx.fireChannelRead(new DefaultLastHttpContent(Unpooled.wrappedBuffer(bytes)));
-    } else {
-      byte[] reduced = deleteBody(allowed, quiet);
-      AuthenticatedRequest a = r.authenticated();
-      AuthenticatedRequest rewritten =
-          new AuthenticatedRequest(reframed(a.head(), reduced), a.requestId(), a.service(), a.caller(), PayloadMode.UNSIGNED, a.verified());
-      String errors = errorEntries(denied);
-      ctx.fireChannelRead(
-          new AuthorizedRequest(rewritten, r.s3(), r.operation(), null, xml -> insertBeforeClose(xml, errors), false));
-      ctx.fireChannelRead(new DefaultLastHttpContent(Unpooled.wrappedBuffer(reduced)));
+      byte[] result = new DeleteResultBody(List.of(), denied).serialize();
+      ctx.writeAndFlush(ok(r.requestId(), result));
+      return;
+    }
+    byte[] reduced = parsed.serialize(allowed);
+    S3RequestModel model = r.model().withBody(
+        reduced.length,
+        name -> name.startsWith("x-amz-checksum-") || name.equals("x-amz-sdk-checksum-algorithm"),
+        Map.of("content-md5", Base64.getEncoder().encodeToString(md5(reduced))));
+    if (!denied.isEmpty()) {
+      pendingErrors = denied;
+      pendingRequestId = r.requestId();
+    }
+    ctx.fireChannelRead(r.withModel(model));
+    ctx.fireChannelRead(new DefaultLastHttpContent(Unpooled.wrappedBuffer(reduced)));
+  }
+
+  /** A Content-MD5 the client sent must match the body it sent (S3: BadDigest). */
+  private static void checkContentMd5(S3RequestModel model, byte[] bytes) throws S3Exception {
+    String md5 = model.header("content-md5");
+    if (md5 == null) {
+      return;
+    }
+    byte[] given;
+    try {
+      given = Base64.getDecoder().decode(md5.strip());
+    } catch (IllegalArgumentException e) {
+      throw new S3Exception(S3Error.INVALID_DIGEST);
+    }
+    if (given.length != 16) {
+      throw new S3Exception(S3Error.INVALID_DIGEST);
+    }
+    if (!MessageDigest.isEqual(given, md5(bytes))) {
+      throw new S3Exception(S3Error.BAD_DIGEST);
     }
   }
 
-  /** The request head for a rewritten body: new length and Content-MD5, no stale checksums. */
-  private static HttpRequest reframed(HttpRequest head, byte[] body) {
-    HttpRequest copy = new DefaultHttpRequest(head.protocolVersion(), head.method(), head.uri());
-    copy.headers().set(head.headers());
-    copy.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-    copy.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
-    copy.headers().remove("x-amz-decoded-content-length");
-    copy.headers().remove("x-amz-sdk-checksum-algorithm");
-    copy.headers().remove("x-amz-trailer");
-    List<String> names = new ArrayList<>(copy.headers().names());
-    for (String name : names) {
-      if (name.toLowerCase(java.util.Locale.ROOT).startsWith("x-amz-checksum-")) {
-        copy.headers().remove(name);
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (pendingErrors == null) {
+      ctx.write(msg, promise);
+      return;
+    }
+    if (msg instanceof HttpResponse response && heldResponse == null) {
+      if (response.status().code() != 200) {
+        // An error for the whole request: passed on as is (already the proxy's own error).
+        clearPending();
+        ctx.write(msg, promise);
+        return;
       }
+      heldResponse = response;
+      heldBody = ctx.alloc().buffer();
     }
-    copy.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    copy.headers().set("Content-MD5", Base64.getEncoder().encodeToString(md5(body)));
-    return copy;
+    if (heldResponse != null && msg instanceof HttpContent content) {
+      if (heldBody.readableBytes() + content.content().readableBytes() <= MAX_RESULT) {
+        heldBody.writeBytes(content.content());
+      }
+      boolean last = content instanceof LastHttpContent;
+      ReferenceCountUtil.release(msg);
+      promise.setSuccess();
+      if (last) {
+        answerMerged(ctx);
+      }
+      return;
+    }
+    if (heldResponse != null) {
+      // The head alone (the body follows as HttpContent).
+      promise.setSuccess();
+      return;
+    }
+    ctx.write(msg, promise);
   }
 
-  private static FullHttpResponse localResult(AuthorizedRequest r, Map<Entry, String> denied) {
-    String xml =
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"" + S3_NS + "\">"
-            + errorEntries(denied) + "</DeleteResult>";
-    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(bytes));
+  private void answerMerged(ChannelHandlerContext ctx) {
+    byte[] backendBody = new byte[heldBody.readableBytes()];
+    heldBody.readBytes(backendBody);
+    HttpResponse head = heldResponse;
+    List<DeleteResultBody.Failed> denied = pendingErrors;
+    String requestId = pendingRequestId;
+    releaseResponse();
+    DeleteResultBody result = DeleteResultBody.parse(backendBody);
+    if (result == null) {
+      ErrorResponder.respond(ctx, new FailedRequest(null, requestId, Service.S3,
+          new S3Exception(S3Error.INTERNAL_ERROR), false));
+      return;
+    }
+    FullHttpResponse merged = ok(requestId, result.withErrors(denied).serialize());
+    String backendId = head.headers().get("x-amz-request-id");
+    if (backendId != null) {
+      merged.headers().set("x-amz-request-id", backendId);
+    }
+    ctx.writeAndFlush(merged);
+  }
+
+  private static FullHttpResponse ok(String requestId, byte[] xml) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(xml));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/xml");
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-    response.headers().set("x-amz-request-id", r.requestId());
+    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, xml.length);
+    response.headers().set("x-amz-request-id", requestId);
     return response;
-  }
-
-  private static String errorEntries(Map<Entry, String> denied) {
-    return XmlDocuments.fragment(
-        w -> {
-          for (Map.Entry<Entry, String> d : denied.entrySet()) {
-            w.writeStartElement("Error");
-            XmlDocuments.element(w, "Key", d.getKey().key());
-            if (d.getKey().versionId() != null) {
-              XmlDocuments.element(w, "VersionId", d.getKey().versionId());
-            }
-            XmlDocuments.element(w, "Code", "AccessDenied");
-            XmlDocuments.element(w, "Message", d.getValue());
-            w.writeEndElement();
-          }
-        });
-  }
-
-  private static byte[] deleteBody(List<Entry> allowed, boolean quiet) {
-    return XmlDocuments.fragment(
-            w -> {
-              w.writeStartElement("Delete");
-              w.writeDefaultNamespace(S3_NS);
-              if (quiet) {
-                XmlDocuments.element(w, "Quiet", "true");
-              }
-              for (Entry e : allowed) {
-                w.writeStartElement("Object");
-                XmlDocuments.element(w, "Key", e.key());
-                if (e.versionId() != null) {
-                  XmlDocuments.element(w, "VersionId", e.versionId());
-                }
-                w.writeEndElement();
-              }
-              w.writeEndElement();
-            })
-        .getBytes(StandardCharsets.UTF_8);
-  }
-
-  static String insertBeforeClose(String deleteResult, String entries) {
-    int end = deleteResult.lastIndexOf("</DeleteResult>");
-    return end < 0 ? deleteResult : deleteResult.substring(0, end) + entries + deleteResult.substring(end);
   }
 
   private static byte[] md5(byte[] bytes) {
@@ -208,7 +214,7 @@ public final class DeleteObjectsFilter extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void release() {
+  private void releaseRequest() {
     if (body != null) {
       body.release();
       body = null;
@@ -217,9 +223,24 @@ public final class DeleteObjectsFilter extends ChannelInboundHandlerAdapter {
     tooLarge = false;
   }
 
+  private void clearPending() {
+    pendingErrors = null;
+    pendingRequestId = null;
+  }
+
+  private void releaseResponse() {
+    if (heldBody != null) {
+      heldBody.release();
+      heldBody = null;
+    }
+    heldResponse = null;
+    clearPending();
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    release();
+    releaseRequest();
+    releaseResponse();
     ctx.fireChannelInactive();
   }
 }

@@ -20,13 +20,18 @@ import java.util.concurrent.TimeUnit;
  *       AuthenticatedRequest} or {@link FailedRequest}.
  *   <li>{@link QueryApiHandler}: STS calls answered (sessions minted, sealed into tokens); IAM's
  *       SimulatePrincipalPolicy answered from the proxy's policies.
- *   <li>{@link RequestAuthorizer}: S3 operation → IAM actions, policy evaluation, explained denials.
+ *   <li>{@link S3RequestModeler}: the strict request model, parsed once; ambiguous requests refused.
+ *   <li>{@link RequestAuthorizer}: the model's operation → IAM actions, policy evaluation per resource,
+ *       explained denials.
  *   <li>{@link ExpectContinueResponder}: {@code 100 Continue} only for authorised requests.
  *   <li>{@link PayloadVerifier}: the body against its signed SHA-256, holding back the end.
  *   <li>{@link AwsChunkedDecoder}: aws-chunked framing removed, chunk/trailer signatures and checksums verified.
- *   <li>{@link DeleteObjectsFilter}: DeleteObjects authorized key by key; denied keys answered.
+ *   <li>{@link DeleteObjectsFilter}: DeleteObjects parsed strictly, authorized key by key, re-serialised;
+ *       denied keys merged into the backend's result.
  *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded.
- *   <li>{@link BackendForwarder}: re-signed request to the backend, response streamed back.
+ *   <li>{@link MissingKeyMasker}: a 404 becomes 403 for callers who may not list the bucket.
+ *   <li>{@link BackendForwarder}: the backend request built from the model, re-signed; response
+ *       streamed back.
  *   <li>{@link ErrorResponder}: every error response, and 500 for anything unexpected.
  * </ol>
  */
@@ -57,14 +62,16 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("authenticate", new RequestAuthenticator(
             services.credentials(), services.verifier(), services.sigV2(), services.regions()))
         .addLast("queryApis", new QueryApiHandler(services.queryApis()))
+        .addLast("model", new S3RequestModeler(services.virtualHosts()))
         .addLast("authorize", new RequestAuthorizer(
             services.permissions(), services.bucketPolicies(), services.contexts(), services.messages(),
-            services.virtualHosts(), services.shadowMode()))
+            services.shadowMode()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
         .addLast("awsChunked", new AwsChunkedDecoder())
         .addLast("deleteObjects", new DeleteObjectsFilter())
         .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies()))
+        .addLast("missingKeys", new MissingKeyMasker())
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))
         .addLast("errors", new ErrorResponder());
   }

@@ -125,19 +125,21 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** STS clients sign the form body's hash without sending it; the payload line is that hash. */
-  private SigV4Authorization withBodyHash(SigV4Authorization v4, StsHttpRequest request) {
-    if (v4.payloadHash() != null && v4.payloadHash().length() == 64) {
-      return v4;
-    }
+  /**
+   * The payload line of an STS/IAM call is always the SHA-256 of the form body as received (clients
+   * sign it without sending it). A hash the client did send must be that one: trusting it would let
+   * a captured signature be replayed over another body.
+   */
+  private SigV4Authorization withBodyHash(SigV4Authorization v4, StsHttpRequest request) throws S3Exception {
     sha256.reset();
     for (ByteBuffer b : request.content().nioBuffers()) {
       sha256.update(b);
     }
     String hash = HexFormat.of().formatHex(sha256.digest());
-    return new SigV4Authorization(
-        v4.style(), v4.credential(), v4.signedHeaders(), v4.signature(), v4.amzDate(), v4.requestTime(),
-        v4.expiresSeconds(), hash, v4.securityToken());
+    if (v4.payloadHash() != null && !v4.payloadHash().equals(hash)) {
+      throw new S3Exception(S3Error.X_AMZ_CONTENT_SHA256_MISMATCH);
+    }
+    return v4.withPayloadHash(hash);
   }
 
   private static void checkQueryScope(SigV4Authorization v4, String expected) throws S3Exception {

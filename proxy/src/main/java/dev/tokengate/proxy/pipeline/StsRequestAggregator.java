@@ -1,5 +1,9 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.sigv4.AuthenticationException;
+import dev.tokengate.sigv4.AuthorizationParser;
+import dev.tokengate.sigv4.ParsedAuthorization;
+import dev.tokengate.sigv4.SigV4Authorization;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -34,29 +38,62 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
   private CompositeByteBuf body;
 
   /**
-   * IAM: signed for service iam or addressed to an iam.* host. STS: signed for service sts, an
-   * sts.* host, or any other query-protocol call to "/". Null for S3.
+   * Which API a request is for (null: S3), decided once here and carried on the message:
+   *
+   * <ol>
+   *   <li>A SigV4 signature (header or presigned query) names its service in its parsed credential
+   *       scope: {@code sts} → STS, {@code iam} → IAM, any other → S3 (which refuses a foreign scope).
+   *   <li>Without one (anonymous, SigV2, or an authorization the authenticator will refuse): an
+   *       {@code iam.*} Host → IAM, an {@code sts.*} Host → STS, a form POST to {@code /} or a
+   *       {@code /} query with an {@code Action} parameter → STS.
+   * </ol>
+   *
+   * Query APIs live only at {@code /} (or on their own Host): every other path is S3's, unparsed.
    */
   static Service serviceOf(HttpRequest request) {
-    String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
     String host = request.headers().get(HttpHeaderNames.HOST, "").toLowerCase(Locale.ROOT);
-    if (authorization.contains("/iam/aws4_request") || host.startsWith("iam.")) {
-      return Service.IAM;
-    }
+    boolean iamHost = host.startsWith("iam.");
+    boolean stsHost = host.startsWith("sts.");
     String uri = request.uri();
-    if (authorization.contains("/sts/aws4_request") || uri.contains("%2Fsts%2Faws4_request") || host.startsWith("sts.")) {
-      return Service.STS;
-    }
     boolean root = uri.equals("/") || uri.startsWith("/?");
-    if (!root || authorization.contains("/s3/aws4_request")) {
+    if (!root && !iamHost && !stsHost) {
       return null;
     }
+    ParsedAuthorization parsed;
+    try {
+      parsed = AuthorizationParser.parse(RequestAuthenticator.toSignedRequest(request));
+    } catch (AuthenticationException refusedLater) {
+      parsed = null;
+    }
+    if (parsed instanceof SigV4Authorization v4) {
+      return switch (v4.credential().scope().service()) {
+        case "sts" -> Service.STS;
+        case "iam" -> Service.IAM;
+        default -> null;
+      };
+    }
+    if (iamHost) {
+      return Service.IAM;
+    }
+    if (stsHost) {
+      return Service.STS;
+    }
     String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
-    boolean query =
-        (HttpMethod.POST.equals(request.method()) && contentType.startsWith("application/x-www-form-urlencoded"))
-            || uri.startsWith("/?Action=")
-            || uri.contains("&Action=");
-    return query ? Service.STS : null;
+    boolean form = HttpMethod.POST.equals(request.method()) && contentType.startsWith("application/x-www-form-urlencoded");
+    return form || hasActionParameter(uri) ? Service.STS : null;
+  }
+
+  private static boolean hasActionParameter(String uri) {
+    int q = uri.indexOf('?');
+    if (q < 0) {
+      return false;
+    }
+    for (String parameter : uri.substring(q + 1).split("&")) {
+      if (parameter.equals("Action") || parameter.startsWith("Action=")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -19,8 +19,12 @@ public enum S3Error {
   INVALID_ACCESS_KEY_ID(
       "InvalidAccessKeyId", 403, "The AWS access key ID that you provided does not exist in our records."),
   INVALID_ARGUMENT("InvalidArgument", 400, "Invalid Argument"),
+  INVALID_BUCKET_NAME("InvalidBucketName", 400, "The specified bucket is not valid."),
+  INVALID_DIGEST("InvalidDigest", 400, "The Content-MD5 or checksum value that you specified is not valid."),
   INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
+  INVALID_URI("InvalidURI", 400, "Couldn't parse the specified URI."),
   INVALID_TOKEN("InvalidToken", 400, "The provided token is malformed or otherwise not valid."),
+  KEY_TOO_LONG("KeyTooLongError", 400, "Your key is too long"),
   MALFORMED_POLICY("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'"),
   MALFORMED_XML(
       "MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."),

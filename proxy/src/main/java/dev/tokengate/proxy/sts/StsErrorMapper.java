@@ -29,6 +29,7 @@ public final class StsErrorMapper {
           new StsException(StsError.INCOMPLETE_SIGNATURE, e.getMessage());
       case ACCESS_DENIED -> new StsException(StsError.ACCESS_DENIED, e.getMessage());
       case INVALID_ARGUMENT, INVALID_REQUEST, MALFORMED_POLICY, MALFORMED_XML, BAD_DIGEST, INCOMPLETE_BODY,
+          INVALID_URI, INVALID_BUCKET_NAME, INVALID_DIGEST, KEY_TOO_LONG,
           X_AMZ_CONTENT_SHA256_MISMATCH -> new StsException(StsError.INVALID_PARAMETER_VALUE, e.getMessage());
       case METHOD_NOT_ALLOWED, NOT_IMPLEMENTED, NO_SUCH_BUCKET_POLICY -> new StsException(
           StsError.INVALID_ACTION, e.getMessage());

@@ -22,6 +22,9 @@ import java.util.zip.Inflater;
  * The compact binary form of a {@link Session} inside a token: length-prefixed UTF-8 fields, times
  * as epoch seconds, the session policy deflated when that is shorter. Binary rather than JSON so a
  * typical token stays well under 1.5 KB, which GUI tools and header limits tolerate.
+ *
+ * <p>Enums are written as explicit wire codes ({@link #wireCode}), never as ordinals: tokens outlive
+ * a release, so reordering or extending an enum must not change what a sealed byte means.
  */
 final class SessionTokenCodec {
   static final int FORMAT = 1;
@@ -36,7 +39,7 @@ final class SessionTokenCodec {
       string(out, s.accessKeyId());
       string(out, s.secretAccessKey());
       string(out, s.action());
-      out.writeByte(s.principalType().ordinal());
+      out.writeByte(wireCode(s.principalType()));
       string(out, s.accountId());
       string(out, s.sourceName());
       string(out, s.sessionName());
@@ -68,10 +71,7 @@ final class SessionTokenCodec {
     String accessKeyId = string(in);
     String secret = string(in);
     String action = string(in);
-    int type = in.readUnsignedByte();
-    if (type >= PrincipalType.values().length) {
-      throw new IOException("unknown principal type " + type);
-    }
+    PrincipalType type = principalType(in.readUnsignedByte());
     String account = string(in);
     String sourceName = string(in);
     String sessionName = string(in);
@@ -92,8 +92,31 @@ final class SessionTokenCodec {
       throw new IOException("trailing bytes");
     }
     return new Session(
-        accessKeyId, secret, action, PrincipalType.values()[type], account, sourceName, sessionName, issued, expires,
+        accessKeyId, secret, action, type, account, sourceName, sessionName, issued, expires,
         policy, arns, tags, transitive, sourceIdentity, mfa < 0 ? null : Instant.ofEpochSecond(mfa), chained);
+  }
+
+  /** The principal type's byte in a token; the values equal the ordinals of format 1's first release. */
+  static int wireCode(PrincipalType type) {
+    return switch (type) {
+      case ACCOUNT -> 0;
+      case USER -> 1;
+      case ASSUMED_ROLE -> 2;
+      case FEDERATED_USER -> 3;
+      case ANONYMOUS -> 4;
+    };
+  }
+
+  /** @throws IOException for a code no principal type has (the token is then simply invalid) */
+  static PrincipalType principalType(int code) throws IOException {
+    return switch (code) {
+      case 0 -> PrincipalType.ACCOUNT;
+      case 1 -> PrincipalType.USER;
+      case 2 -> PrincipalType.ASSUMED_ROLE;
+      case 3 -> PrincipalType.FEDERATED_USER;
+      case 4 -> PrincipalType.ANONYMOUS;
+      default -> throw new IOException("unknown principal type " + code);
+    };
   }
 
   private static void string(DataOutputStream out, String s) throws IOException {

@@ -51,7 +51,7 @@ public final class SessionTokenSealer implements SessionSealer {
     }
   }
 
-  private static byte[] associatedData(String accessKeyId) {
+  static byte[] associatedData(String accessKeyId) {
     return (PURPOSE + accessKeyId).getBytes(StandardCharsets.UTF_8);
   }
 

@@ -22,6 +22,7 @@ final class SharedBackend implements ExtensionContext.Store.CloseableResource {
   private final Path dir;
   private final EmbeddedBackend backend;
   private final Thread onExit;
+  private boolean inUse;
 
   private SharedBackend(Path dir, EmbeddedBackend backend) {
     this.dir = dir;
@@ -44,6 +45,23 @@ final class SharedBackend implements ExtensionContext.Store.CloseableResource {
     }
   }
 
+  /**
+   * Claims the store for one proxy, emptied. One at a time: a second proxy would wipe the first
+   * one's objects, so it is refused with the way out.
+   */
+  synchronized void acquire() throws IOException {
+    if (inUse) {
+      throw new IllegalStateException("the shared backend already serves another TokengateExtension; "
+          + "give the second one embeddedBackend() (or make one of them per-test)");
+    }
+    wipe();
+    inUse = true;
+  }
+
+  synchronized void release() {
+    inUse = false;
+  }
+
   BackendConfig config() {
     return backend.config();
   }
@@ -52,7 +70,7 @@ final class SharedBackend implements ExtensionContext.Store.CloseableResource {
    * Empties the store: every bucket with its objects and uploads. The harness owns this directory
    * and no proxy is running on it when this is called, so deleting the files is the whole job.
    */
-  void wipe() throws IOException {
+  private void wipe() throws IOException {
     Path objects = dir.resolve("objects");
     try (Stream<Path> buckets = Files.list(objects)) {
       for (Path bucket : buckets.toList()) {

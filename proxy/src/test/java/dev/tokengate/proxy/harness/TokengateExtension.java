@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * directory, deleted at the end, unless {@link #dataDir} names one) and {@code backend}.
  *
  * <p>Backends: by default one S3Proxy shared by the whole test JVM, emptied before each proxy starts
- * (fast); {@link #embeddedBackend()} the proxy's own child S3Proxy in its data dir, as in
+ * and serving one extension at a time (fast); {@link #embeddedBackend()} the proxy's own child S3Proxy in its data dir, as in
  * production; {@link #spyOnBackend()} a {@link BackendSpy} in front of the shared S3Proxy, recording
  * every request the proxy sends; {@link #fakeBackend} a BackendSpy answering canned responses.
  */
@@ -167,11 +167,21 @@ public final class TokengateExtension implements BeforeAllCallback, AfterAllCall
   }
 
   private void start(ExtensionContext context) throws Exception {
+    try {
+      startProxy(context);
+    } catch (Exception | Error e) {
+      stop(); // whatever did start (spy, claim on the shared store) is let go
+      throw e;
+    }
+  }
+
+  private void startProxy(ExtensionContext context) throws Exception {
     BackendConfig backend = null;
     switch (kind) {
       case SHARED, SPY -> {
-        shared = SharedBackend.in(context);
-        shared.wipe();
+        SharedBackend claimed = SharedBackend.in(context);
+        claimed.acquire();
+        shared = claimed;
         backend = shared.config();
         if (kind == BackendKind.SPY) {
           spy = BackendSpy.relayingTo(backend);
@@ -226,6 +236,10 @@ public final class TokengateExtension implements BeforeAllCallback, AfterAllCall
       if (spy != null) {
         spy.close();
         spy = null;
+      }
+      if (shared != null) {
+        shared.release();
+        shared = null;
       }
       if (fixedDataDir == null && dataDir != null) {
         SharedBackend.deleteTree(dataDir);
@@ -304,10 +318,17 @@ public final class TokengateExtension implements BeforeAllCallback, AfterAllCall
   /** The real store, read around the proxy and the spy; not available with a fake backend. */
   public BackendView backend() {
     return switch (kind) {
-      case SHARED, SPY -> new BackendView(shared.config());
+      case SHARED, SPY -> new BackendView(sharedBackend().config());
       case EMBEDDED -> new BackendView(server().backend());
       case FAKE -> throw new IllegalStateException("a fake backend has no store; use spy().requests()");
     };
+  }
+
+  private SharedBackend sharedBackend() {
+    if (shared == null) {
+      throw new IllegalStateException("the proxy is not running");
+    }
+    return shared;
   }
 
   /** The spy between proxy and backend; only with {@link #spyOnBackend()} or {@link #fakeBackend}. */

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.tokengate.policy.s3.S3Operation;
-import dev.tokengate.policy.s3.S3Request;
+import dev.tokengate.proxy.s3.request.S3RequestModel;
+import dev.tokengate.proxy.s3.request.S3RequestModelParser;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.sigv4.AuthStyle;
 import dev.tokengate.sigv4.Credential;
@@ -27,20 +28,21 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The body is checked against its signed hash, and its last piece only goes on once it matched. */
 class PayloadVerifierTest {
 
-  static AuthorizedRequest request(String hash) {
+  static AuthorizedRequest request(String hash) throws Exception {
     SigV4Authorization auth =
         new SigV4Authorization(AuthStyle.HEADER, new Credential("AKIAX", new CredentialScope("20260101", "us-east-1", "s3")),
             List.of("host"), "00", "20260101T000000Z", Instant.EPOCH, -1, hash, null);
     AuthenticatedRequest a =
         new AuthenticatedRequest(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/b/k"), "RID", Service.S3,
             null, PayloadMode.SIGNED, new VerifiedRequest(auth, PayloadMode.SIGNED, new byte[32]));
-    return new AuthorizedRequest(a, S3Request.of("PUT", "b", "k", Map.of()), S3Operation.PUT_OBJECT);
+    S3RequestModel model = S3RequestModelParser.parse("PUT", "/b/k", List.of(), null, false);
+    assertEquals(S3Operation.PUT_OBJECT, model.operation());
+    return new AuthorizedRequest(a, model, null, false, false);
   }
 
   static String sha256(String s) throws Exception {

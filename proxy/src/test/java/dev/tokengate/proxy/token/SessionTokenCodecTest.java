@@ -151,24 +151,66 @@ class SessionTokenCodecTest {
     assertEquals("trailing bytes", trailing.getMessage());
   }
 
+  /** Offset of the principal type byte: it follows the format byte and three length-prefixed strings. */
+  static int principalTypeOffset(Session s) {
+    int at = 1;
+    for (String field : new String[] {s.accessKeyId(), s.secretAccessKey(), s.action()}) {
+      at += 2 + field.getBytes(StandardCharsets.UTF_8).length;
+    }
+    return at;
+  }
+
   @Test
-  void unknownFormatOrPrincipalTypeIsRejected() {
+  void unknownFormatOrPrincipalTypeIsRejected() throws IOException {
     byte[] encoded = SessionTokenCodec.encode(bare());
     byte[] format = encoded.clone();
     format[0] = (byte) (SessionTokenCodec.FORMAT + 1);
     assertEquals("unknown session format", assertThrows(IOException.class, () -> SessionTokenCodec.decode(format)).getMessage());
 
-    // The principal type byte follows the format byte and three length-prefixed strings.
-    int at = 1;
-    for (String s : new String[] {bare().accessKeyId(), bare().secretAccessKey(), bare().action()}) {
-      at += 2 + s.getBytes(StandardCharsets.UTF_8).length;
+    int at = principalTypeOffset(bare());
+    assertEquals(1, encoded[at], "USER is wire code 1");
+    for (int unknown : new int[] {5, 6, 127, 128, 255}) {
+      byte[] type = encoded.clone();
+      type[at] = (byte) unknown;
+      IOException e = assertThrows(IOException.class, () -> SessionTokenCodec.decode(type), "code " + unknown);
+      assertEquals("unknown principal type " + unknown, e.getMessage());
     }
-    assertEquals(PrincipalType.USER.ordinal(), encoded[at]);
-    byte[] type = encoded.clone();
-    type[at] = (byte) PrincipalType.values().length;
-    IOException e = assertThrows(IOException.class, () -> SessionTokenCodec.decode(type));
-    assertEquals("unknown principal type " + PrincipalType.values().length, e.getMessage());
   }
+
+  /**
+   * Sealed tokens outlive a release: each principal type's byte is fixed here, independent of the
+   * enum's declaration order. Adding a constant fails this test until it is given a new code.
+   */
+  @Test
+  void principalTypeWireCodesArePinned() throws IOException {
+    Map<PrincipalType, Integer> pinned = new java.util.EnumMap<>(PrincipalType.class);
+    pinned.put(PrincipalType.ACCOUNT, 0);
+    pinned.put(PrincipalType.USER, 1);
+    pinned.put(PrincipalType.ASSUMED_ROLE, 2);
+    pinned.put(PrincipalType.FEDERATED_USER, 3);
+    pinned.put(PrincipalType.ANONYMOUS, 4);
+    assertEquals(java.util.EnumSet.allOf(PrincipalType.class), pinned.keySet(), "every principal type has a pinned code");
+    for (Map.Entry<PrincipalType, Integer> e : pinned.entrySet()) {
+      assertEquals(e.getValue(), SessionTokenCodec.wireCode(e.getKey()), e.getKey().name());
+      assertEquals(e.getKey(), SessionTokenCodec.principalType(e.getValue()), "code " + e.getValue());
+      Session s = new Session("ASIAPINNED0000000000", "s", "AssumeRole", e.getKey(), "123456789012", "src", "n",
+          Instant.EPOCH, Instant.ofEpochSecond(900), null, null, null, null, null, null, false);
+      assertEquals((byte) (int) e.getValue(), SessionTokenCodec.encode(s)[principalTypeOffset(s)], e.getKey().name());
+    }
+  }
+
+  /** The whole format-1 encoding of one session, byte for byte: tokens already issued must keep opening. */
+  @Test
+  void formatOneEncodingIsPinned() throws IOException {
+    String hex = GOLDEN_BARE;
+    assertEquals(hex, java.util.HexFormat.of().formatHex(SessionTokenCodec.encode(bare())));
+    assertEquals(bare(), SessionTokenCodec.decode(java.util.HexFormat.of().parseHex(hex)));
+  }
+
+  /** {@link #bare()} encoded by format 1 (principal type USER = 1). */
+  private static final String GOLDEN_BARE =
+      "010014415349415a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a0006736563726574000f47657453657373696f6e546f6b656e"
+          + "01000c3132333435363738393031320003646576ffff0000000000000000000000000000038400000000000000ffffffffffffffffffff00";
 
   @Test
   void aFieldTooLongForItsLengthPrefixIsRefusedWhenEncoding() {

@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.token;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,6 +93,22 @@ class SessionTokenSealerTest {
     assertEquals(NONCE, counts[1]);
     assertTrue(counts[2] > 100, "ciphertext bytes tested: " + counts[2]);
     assertEquals(TAG, counts[3]);
+  }
+
+  /** A well-sealed token whose principal type code no release defines is as invalid as any other. */
+  @Test
+  void anUnknownPrincipalTypeCodeIsAnInvalidToken() {
+    Keyring keyring = Keyring.generate(RANDOM);
+    KeyringAead aead = new KeyringAead(keyring, RANDOM);
+    SessionTokenSealer sealer = new SessionTokenSealer(aead);
+    Session s = SessionTokenCodecTest.bare();
+    byte[] plain = SessionTokenCodec.encode(s);
+    plain[SessionTokenCodecTest.principalTypeOffset(s)] = 9;
+    String token = aead.seal(plain, SessionTokenSealer.associatedData(s.accessKeyId()));
+    assertInvalid(sealer, token, s.accessKeyId(), "principal type code 9");
+    plain[SessionTokenCodecTest.principalTypeOffset(s)] = 1;
+    String control = aead.seal(plain, SessionTokenSealer.associatedData(s.accessKeyId()));
+    assertDoesNotThrow(() -> sealer.open(control, s.accessKeyId()), "the same token with code 1 (USER) opens");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.tokengate.proxy.authz;
+package dev.tokengate.benchmarks.s3;
 
 import dev.tokengate.policy.s3.S3Request;
 import io.netty.handler.codec.http.HttpRequest;
@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads bucket, key, query and headers out of an S3 request: path-style ({@code /bucket/key}) or,
+ * The baseline for {@link RequestModelBenchmark}: the lenient parser the proxy used before the
+ * strict request model (Netty's QueryStringDecoder, first header wins). Kept here only to measure
+ * against; it is not safe to authorize with. It read bucket, key, query and headers out of an S3 request: path-style ({@code /bucket/key}) or,
  * when the Host names a bucket, virtual-hosted style ({@code /key}). The key is percent-decoded
  * exactly once and a literal {@code +} in the path stays a plus, as S3 does.
  */
-public final class S3RequestParser {
-  private S3RequestParser() {}
+public final class LegacyS3RequestParser {
+  private LegacyS3RequestParser() {}
 
   /** @param hostBucket the bucket named by the Host header, or null for path-style */
   public static S3Request parse(HttpRequest head, String hostBucket) {

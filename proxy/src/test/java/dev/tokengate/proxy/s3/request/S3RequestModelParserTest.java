@@ -1,0 +1,233 @@
+package dev.tokengate.proxy.s3.request;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tokengate.policy.s3.S3Operation;
+import dev.tokengate.proxy.s3.S3Exception;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class S3RequestModelParserTest {
+
+  private static S3RequestModel parse(String method, String target, String... headers) throws S3Exception {
+    List<Map.Entry<String, String>> list = new ArrayList<>();
+    list.add(Map.entry("Host", "127.0.0.1:9000"));
+    for (int i = 0; i < headers.length; i += 2) {
+      list.add(Map.entry(headers[i], headers[i + 1]));
+    }
+    return S3RequestModelParser.parse(method, target, list, null, false);
+  }
+
+  private static String refusal(String method, String target, String... headers) {
+    return assertThrows(S3Exception.class, () -> parse(method, target, headers)).error().code();
+  }
+
+  @Test
+  void plainObjectRequest() throws Exception {
+    S3RequestModel m = parse("GET", "/b/dir/k.txt?versionId=3&x-id=GetObject", "Range", "bytes=0-1", "User-Agent", "t");
+    assertEquals(S3Operation.GET_OBJECT, m.operation());
+    assertEquals("b", m.bucket());
+    assertEquals("dir/k.txt", m.key());
+    assertEquals(Map.of("versionId", "3"), m.query());
+    assertEquals("bytes=0-1", m.header("range"));
+    assertNull(m.header("user-agent"), "read for aws:UserAgent, never forwarded");
+    assertEquals("/b/dir/k.txt", m.canonicalPath());
+    assertEquals("versionId=3", m.canonicalQuery());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/b/a+b|a+b|/b/a%2Bb",
+      "/b/a%2Bb|a+b|/b/a%2Bb",
+      "/b/a%20b|a b|/b/a%20b",
+      "/b/%7Etilde~|~tilde~|/b/~tilde~",
+      "/b/%2Dx|-x|/b/-x",
+      "/b/a%2Fb|a/b|/b/a/b",
+      "/b/%C3%BC%E6%97%A5|ü日|/b/%C3%BC%E6%97%A5",
+      "/b/a//b|a//b|/b/a//b",
+      "/b/a%25b|a%b|/b/a%25b",
+  })
+  void keysAreDecodedOnceAndReEncodedCanonically(String target, String key, String backendPath) throws Exception {
+    S3RequestModel m = parse("GET", target);
+    assertEquals(key, m.key());
+    assertEquals(backendPath, m.canonicalPath());
+  }
+
+  @Test
+  void rawUtf8InTheRequestLineIsReadAsUtf8() throws Exception {
+    // Netty hands the request line over as ISO-8859-1 characters, one per byte.
+    String latin1 = new String("/b/ü".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertEquals("ü", parse("GET", latin1).key());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "GET|/b/k%zz|InvalidURI",
+      "GET|/b/k%4|InvalidURI",
+      "GET|/b/k%|InvalidURI",
+      "GET|/b/%C0%AF|InvalidURI",
+      "GET|/b/%ED%A0%80|InvalidURI",
+      "GET|/b/%FF|InvalidURI",
+      "GET|/b/k%00|InvalidURI",
+      "GET|/b/a/../k|InvalidURI",
+      "GET|/b/a/%2E%2E/k|InvalidURI",
+      "GET|/b/./k|InvalidURI",
+      "GET|/b/..|InvalidURI",
+      "GET|/b/a/.|InvalidURI",
+      "GET|/b/k?%zz|InvalidURI",
+      "GET|/b/k?versionId=%C0%AF|InvalidURI",
+      "GET|//k|InvalidURI",
+      "GET|http://evil/b/k|InvalidURI",
+      "GET|/b/k#frag|InvalidURI",
+      "GET|/b/k?x;tagging|InvalidArgument",
+      "DELETE|/b/k?x;tagging|InvalidArgument",
+      "PUT|/b/k?x;acl|InvalidArgument",
+      "DELETE|/b?x;cors|InvalidArgument",
+      "DELETE|/b/k?x;uploadId=1|InvalidArgument",
+      "POST|/b/k?select&delete|InvalidArgument",
+      "POST|/b/k?uploads&delete|InvalidArgument",
+      "POST|/b/k?restore&delete|InvalidArgument",
+      "GET|/b/k?acl&tagging|InvalidArgument",
+      "GET|/b/k?versionId=1&versionId=2|InvalidArgument",
+      "GET|/b?list-type=2&prefix=a&prefix=b|InvalidArgument",
+      "GET|/b?list-type=2&x;prefix=public/&prefix=secret/|InvalidArgument",
+      "GET|/b/k?versionId=|InvalidArgument",
+      "PUT|/b/k?partNumber=0&uploadId=u|InvalidArgument",
+      "PUT|/b/k?partNumber=10001&uploadId=u|InvalidArgument",
+      "GET|/b/k?VersionId=1|InvalidArgument",
+      "GET|/b/k?versioning|InvalidArgument",
+      "GET|/?acl|InvalidArgument",
+      "GET|/b?list-type=3|InvalidArgument",
+      "GET|/b/k?torrent&acl|InvalidArgument",
+      "PATCH|/b/k|MethodNotAllowed",
+      "get|/b/k|MethodNotAllowed",
+      "POST|/b/k|MethodNotAllowed",
+      "DELETE|/|MethodNotAllowed",
+      "GET|/b%2Fx/k|InvalidBucketName",
+      "GET|/b!/k|InvalidBucketName",
+      "PUT|/UPPER|InvalidBucketName",
+      "PUT|/ab|InvalidBucketName",
+      "PUT|/192.168.1.1|InvalidBucketName",
+  })
+  void ambiguousRequestsAreRefused(String method, String target, String code) {
+    assertEquals(code, refusal(method, target));
+  }
+
+  @Test
+  void tooManyParametersAreRefused() {
+    String target = "/b/k?" + "a=1&".repeat(1100) + "acl";
+    assertEquals("InvalidArgument", refusal("PUT", target));
+  }
+
+  @Test
+  void keyOverThe1024ByteLimit() {
+    assertEquals("KeyTooLongError", refusal("GET", "/b/" + "k".repeat(1025)));
+  }
+
+  @Test
+  void queryPlusIsASpace() throws Exception {
+    S3RequestModel m = parse("GET", "/b?prefix=a+b&delimiter=%2F");
+    assertEquals("a b", m.query().get("prefix"));
+    assertEquals("prefix=a%20b&delimiter=%2F", m.canonicalQuery());
+  }
+
+  @Test
+  void encodedParameterNamesAreDecoded() throws Exception {
+    assertEquals(S3Operation.GET_OBJECT_ACL, parse("GET", "/b/k?%61cl").operation());
+  }
+
+  @Test
+  void presignAuthenticationParametersAreNotForwarded() throws Exception {
+    S3RequestModel m = parse("GET", "/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a&X-Amz-Date=d"
+        + "&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=s&X-Amz-Security-Token=t&response-content-type=a/b");
+    assertEquals(Map.of("response-content-type", "a/b"), m.query());
+  }
+
+  @Test
+  void headersDifferingInCaseAreOneRepeatedHeader() {
+    assertEquals("InvalidArgument",
+        refusal("PUT", "/mine/k", "X-Amz-Copy-Source", "/other/k", "x-amz-copy-source", "/mine/k"));
+    assertEquals("InvalidArgument", refusal("PUT", "/b/k", "x-amz-acl", "private", "X-AMZ-ACL", "public-read"));
+    assertEquals("InvalidArgument", refusal("PUT", "/b/k", "x-amz-meta-a", "1", "X-Amz-Meta-A", "2"));
+  }
+
+  @Test
+  void headerValuesWithControlCharactersAreRefused() {
+    assertEquals("InvalidArgument", refusal("PUT", "/b/k", "x-amz-meta-a", "x\r\nx-amz-acl: public-read"));
+    assertEquals("InvalidArgument", refusal("PUT", "/b/k", "x-amz-meta-a", "x\u0000"));
+  }
+
+  @Test
+  void onlyTheOperationsHeadersAreForwarded() throws Exception {
+    S3RequestModel m = parse("PUT", "/b/k", "Content-Type", "text/plain", "x-amz-meta-a", "1",
+        "x-amz-copy-source-range", "bytes=0-1", "Range", "bytes=0-1", "x-amz-unknown", "1", "Cookie", "c",
+        "Authorization", "AWS4-HMAC-SHA256 …", "X-Amz-Date", "20260101T000000Z", "Content-Length", "3");
+    List<String> names = m.headers().stream().map(S3RequestModel.Header::name).toList();
+    assertEquals(List.of("content-type", "x-amz-meta-a"), names);
+    assertEquals(3, m.contentLength());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/src/k|src|k|/src/k",
+      "src/k|src|k|/src/k",
+      "/src/a+b|src|a b|/src/a%20b",
+      "/src/a%2Bb|src|a+b|/src/a%2Bb",
+      "/src/a%20b|src|a b|/src/a%20b",
+      "/src/dir%2Fk|src|dir/k|/src/dir/k",
+      "/src/k?versionId=v1|src|k|/src/k?versionId=v1",
+  })
+  void copySourceIsParsedAndRebuilt(String header, String bucket, String key, String forwarded) throws Exception {
+    S3RequestModel m = parse("PUT", "/dst/k", "x-amz-copy-source", header);
+    assertEquals(S3Operation.COPY_OBJECT, m.operation());
+    assertEquals(bucket, m.copySource().bucket());
+    assertEquals(key, m.copySource().key());
+    assertEquals(forwarded, m.header("x-amz-copy-source"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/src", "/src/", "src", "/", "/src/k?versionId=", "/src/k?partNumber=1", "/src/k?versionId=1&x=2",
+      "/src/k%zz", "/src/../k", "arn:aws:s3:us-east-1:1:accesspoint/a/object/k", "/b%21/k",
+  })
+  void badCopySourcesAreRefused(String header) {
+    assertEquals("InvalidArgument", refusal("PUT", "/dst/k", "x-amz-copy-source", header));
+  }
+
+  @Test
+  void virtualHostedBucketsAreValidated() throws Exception {
+    List<Map.Entry<String, String>> h = List.of(Map.entry("Host", "x"));
+    assertEquals("k", S3RequestModelParser.parse("GET", "/k", h, "bucket", false).key());
+    assertNull(S3RequestModelParser.parse("GET", "/", h, "bucket", false).key());
+    assertEquals("InvalidBucketName",
+        assertThrows(S3Exception.class, () -> S3RequestModelParser.parse("GET", "/k", h, "bad_bucket", false))
+            .error().code());
+  }
+
+  @Test
+  void flagSubResourcesAreForwardedWithoutValue() throws Exception {
+    S3RequestModel m = parse("GET", "/b/k?acl=whatever");
+    assertEquals("acl=", m.canonicalQuery());
+  }
+
+  @Test
+  void postFormUploadIsNotImplementedYet() {
+    assertEquals("NotImplemented", refusal("POST", "/b", "Content-Type", "multipart/form-data; boundary=x"));
+  }
+
+  @Test
+  void everyClassifiedOperationHasAParameterList() {
+    for (S3Operation op : S3Operation.values()) {
+      if (op != S3Operation.UNKNOWN && op != S3Operation.POST_OBJECT) {
+        assertEquals(true, OperationParameters.covers(op), op.name());
+      }
+    }
+  }
+}
