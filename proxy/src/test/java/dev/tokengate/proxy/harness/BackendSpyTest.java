@@ -184,6 +184,22 @@ class BackendSpyTest {
     }
 
     @Test
+    void aSessionsTokenAndSignatureStayAtTheProxy() throws Exception {
+      StsClient.Response r = proxy.sts().call(proxy.admin(), "GetSessionToken", Map.of());
+      assertEquals(200, r.status(), r.body());
+      Credentials session = r.credentials("GetSessionToken");
+      assertEquals(200, proxy.adminClient().put("/tokens", "").statusCode());
+      proxy.spy().clear();
+      assertEquals(200, proxy.client(session).put("/tokens/k", "v").statusCode());
+      ReceivedRequest forwarded = proxy.spy().onlyRequest();
+      assertNull(forwarded.header("x-amz-security-token"));
+      for (ReceivedRequest.Header h : forwarded.headers()) {
+        assertFalse(h.value().contains(session.sessionToken()) || h.value().contains(session.accessKeyId()),
+            "the client's credentials reached the backend: " + h.rawLine());
+      }
+    }
+
+    @Test
     void aRefusedRequestNeverReachesTheBackend() throws Exception {
       assertEquals(200, proxy.adminClient().put("/guarded", "").statusCode());
       proxy.spy().clear();
