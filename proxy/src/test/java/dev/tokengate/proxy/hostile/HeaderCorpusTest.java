@@ -127,9 +127,9 @@ class HeaderCorpusTest {
 
     // CR, LF and NUL inside header lines.
     cases.add(of("NUL in x-amz-meta value", ONE_BUCKET_USER, "PUT", "/hmine/public/new").body("x")
-        .header("x-amz-meta-a", "a\0b").expect(refused(400, IA)));
+        .header("x-amz-meta-a", "a\0b").expect(injected()));
     cases.add(of("NUL in x-amz-copy-source", ONE_BUCKET_USER, "PUT", DST)
-        .header("x-amz-copy-source", "/hmine/public/a.txt\0/../secret/k").expect(refused(400, IA)));
+        .header("x-amz-copy-source", "/hmine/public/a.txt\0/../secret/k").expect(injected()));
     cases.add(of("bare CR in x-amz-meta value", ONE_BUCKET_USER, "PUT", "/hmine/public/new").body("x")
         .header("x-amz-meta-a", "a\rb").expect(injected()));
     cases.add(of("LF in x-amz-copy-source smuggling an x-amz-acl line", ONE_BUCKET_USER, "PUT", "/hmine/public/new")
@@ -139,9 +139,12 @@ class HeaderCorpusTest {
     cases.add(of("obs-fold continuation line on x-amz-acl", ONE_BUCKET_USER, "PUT", "/hmine/public/new").body("x")
         .header("x-amz-acl", "private\r\n public-read")
         .expect(refused(400, IA).or(400, null, "RFC 9112 lets a server refuse obs-fold with a plain 400")));
+    // RFC 9112 §5.2 also lets a server replace obs-fold with a space: the source key then ends in
+    // " /hother/other/k", which does not exist. Either way nothing of the other bucket is read.
     cases.add(of("obs-fold continuation line on x-amz-copy-source", ONE_BUCKET_USER, "PUT", DST)
         .header("x-amz-copy-source", "/hmine/public/a.txt\r\n\t/hother/other/k")
-        .expect(refused(400, IA).or(400, null, "RFC 9112 lets a server refuse obs-fold with a plain 400")));
+        .expect(refused(400, IA).or(400, null, "RFC 9112 lets a server refuse obs-fold with a plain 400")
+            .or(404, "NoSuchKey", "obs-fold replaced by a space names a source key that does not exist").reachesBackend()));
     cases.add(of("NUL in a header name", ONE_BUCKET_USER, "PUT", "/hmine/public/new").body("x")
         .unsignedHeader("x-amz-meta-\0a", "v").expect(refused(400, IA).or(400, null, "the codec refuses the line")));
     cases.add(of("space before the colon of x-amz-acl", ONE_BUCKET_USER, "PUT", "/hmine/public/new").body("x")

@@ -83,7 +83,8 @@ class QueryCorpusTest {
             .expect(refused(400, IA)),
         of("read-only DELETE public/a.txt?<1024 params>&tagging", READ_ONLY_ROLE, "DELETE",
             "/hmine/public/a.txt?" + Bodies.params(1024) + "&tagging").expect(refused(400, IA)),
-        of("GET secret/k?<1100 x-id duplicates>", ONE_BUCKET_USER, "GET", "/hmine/secret/k?" + "x-id=GetObject&".repeat(1100) + "tagging")
+        // 1025 duplicates stay under the proxy's 16 KiB request line (longer is a 414, see the framing cases).
+        of("GET secret/k?<1025 x-id duplicates>", ONE_BUCKET_USER, "GET", "/hmine/secret/k?" + "x-id=GetObject&".repeat(1025) + "tagging")
             .expect(refused(400, IA)),
 
         // Duplicated names: which one would the backend take?
