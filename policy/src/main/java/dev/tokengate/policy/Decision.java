@@ -80,19 +80,37 @@ public record Decision(
     return outcome == Outcome.ALLOW;
   }
 
+  /** What AWS tells an unauthenticated caller, who learns nothing about the policies. */
+  public static final String BARE_ACCESS_DENIED = "Access Denied";
+
   /**
-   * AWS's AccessDenied message, e.g. {@code User: arn:aws:sts::123456789012:assumed-role/R/s is not
-   * authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k" because no identity-based
-   * policy allows the s3:PutObject action}.
+   * The AccessDenied message for the caller: AWS's explained text, e.g. {@code User:
+   * arn:aws:sts::123456789012:assumed-role/R/s is not authorized to perform: s3:PutObject on
+   * resource: "arn:aws:s3:::b/k" because no identity-based policy allows the s3:PutObject action},
+   * and the bare {@code Access Denied} for an anonymous caller, as S3 answers outsiders.
    *
    * @throws IllegalStateException when the decision is an allow
    */
   public String accessDeniedMessage() {
+    return anonymous() ? deniedOrThrow(BARE_ACCESS_DENIED) : explainedMessage();
+  }
+
+  /** The explained text whoever the caller is: for logs, never for an anonymous caller's eyes. */
+  public String explainedMessage() {
+    return deniedOrThrow("User: " + principalArn + " is not authorized to perform: " + action + " on resource: \""
+        + resource + "\" " + reason.phrase(action));
+  }
+
+  /** Whether the caller was unauthenticated (its explanation must not reach the wire). */
+  public boolean anonymous() {
+    return Principal.ANONYMOUS_ARN.equals(principalArn);
+  }
+
+  private String deniedOrThrow(String message) {
     if (allowed()) {
       throw new IllegalStateException("an allowed decision has no AccessDenied message");
     }
-    return "User: " + principalArn + " is not authorized to perform: " + action + " on resource: \""
-        + resource + "\" " + reason.phrase(action);
+    return message;
   }
 
   /** One line for logs: outcome, reason and deciding statements. */

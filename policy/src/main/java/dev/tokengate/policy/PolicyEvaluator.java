@@ -17,7 +17,9 @@ import java.util.List;
  * </ol>
  *
  * <p>A resource policy naming only the caller's account delegates to identity policies, as AWS
- * does. The evaluator is stateless and thread-safe; with the per-action statement index and
+ * does: its Allow grants nothing alone, but when an identity policy allows too it is reported
+ * among the deciding statements (a role trust policy naming {@code arn:aws:iam::ACCT:root} plus
+ * an identity policy allowing {@code sts:AssumeRole} is how same-account AssumeRole is granted). The evaluator is stateless and thread-safe; with the per-action statement index and
  * pre-compiled matchers it does not allocate beyond the returned {@link Decision}.
  */
 public final class PolicyEvaluator {
@@ -42,6 +44,7 @@ public final class PolicyEvaluator {
     private StatementRef identityAllow;
     private StatementRef directResourceAllow;
     private StatementRef resourceAllow;
+    private StatementRef accountAllow;
     private StatementRef boundaryAllow;
     private StatementRef sessionAllow;
 
@@ -83,6 +86,9 @@ public final class PolicyEvaluator {
       List<StatementRef> allows = new ArrayList<>(4);
       add(allows, identityAllow);
       add(allows, resourceAllow);
+      if (resourceAllow == null && identityAllow != null) {
+        add(allows, accountAllow);
+      }
       add(allows, boundaryAllow);
       add(allows, sessionAllow);
       return decision(Decision.Outcome.ALLOW, Decision.Reason.ALLOWED, allows);
@@ -126,12 +132,15 @@ public final class PolicyEvaluator {
           trace(s, "principal " + s.principal() + " does not name " + context.principal().arn());
           continue;
         }
-        if (s.effect() == Effect.ALLOW && match == PrincipalMatcher.Match.ACCOUNT) {
-          trace(s, "names only the account: delegates to identity-based policies");
-          continue;
-        }
         if (!s.appliesTo(context, trace)) {
           trace(s, "does not apply");
+          continue;
+        }
+        if (s.effect() == Effect.ALLOW && match == PrincipalMatcher.Match.ACCOUNT) {
+          trace(s, "names only the account: delegates to identity-based policies");
+          if (accountAllow == null) {
+            accountAllow = policy.ref(s);
+          }
           continue;
         }
         trace(s, "applies (principal match " + match + ")");

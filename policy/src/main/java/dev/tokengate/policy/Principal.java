@@ -3,8 +3,8 @@ package dev.tokengate.policy;
 import java.util.Objects;
 
 /**
- * The authenticated caller: its ARN, kind, account and the ids AWS exposes as {@code aws:userid}
- * and {@code aws:username}.
+ * The authenticated caller: its ARN, kind, account, the ids AWS exposes as {@code aws:userid} and
+ * {@code aws:username}, and the IAM identity a session was issued from.
  *
  * @param arn the caller's ARN (for a role session the {@code arn:aws:sts::…:assumed-role/R/S} form)
  * @param type the kind of principal
@@ -12,9 +12,15 @@ import java.util.Objects;
  * @param userId the {@code aws:userid} value (AIDA… for users, {@code ROLEID:session} for sessions)
  * @param username the IAM user name; null for anything but an IAM user, as in AWS
  * @param roleName for an assumed-role session, the role's name; null otherwise
+ * @param issuerArn the IAM identity a session comes from: the role ARN (with its path) of a role
+ *     session, the IAM user ARN of a GetFederationToken session; null otherwise or when unknown
  */
 public record Principal(
-    String arn, PrincipalType type, String accountId, String userId, String username, String roleName) {
+    String arn, PrincipalType type, String accountId, String userId, String username, String roleName,
+    String issuerArn) {
+
+  /** The ARN decisions report for an unauthenticated caller; never a real ARN. */
+  public static final String ANONYMOUS_ARN = "anonymous";
 
   public Principal {
     Objects.requireNonNull(arn, "arn");
@@ -24,36 +30,61 @@ public record Principal(
 
   /** An IAM user {@code arn:aws:iam::ACCOUNT:user/NAME}; {@code userId} is its AIDA… id. */
   public static Principal user(String accountId, String name, String userId) {
-    return new Principal("arn:aws:iam::" + accountId + ":user/" + name, PrincipalType.USER, accountId,
-        userId == null ? name : userId, name, null);
+    return iamUser("arn:aws:iam::" + accountId + ":user/" + name, userId);
   }
 
-  /** A role session {@code arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION}. */
+  /** An IAM user by its ARN, path included ({@code arn:aws:iam::ACCOUNT:user/PATH/NAME}). */
+  public static Principal iamUser(String userArn, String userId) {
+    String account = accountOf(userArn);
+    String name = userArn.substring(userArn.lastIndexOf('/') + 1);
+    return new Principal(userArn, PrincipalType.USER, account, userId == null ? name : userId, name, null, null);
+  }
+
+  /** A role session {@code arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION} of a role without a path. */
   public static Principal assumedRole(String accountId, String roleName, String sessionName, String roleId) {
-    String arn = "arn:aws:sts::" + accountId + ":assumed-role/" + roleName + "/" + sessionName;
-    return new Principal(arn, PrincipalType.ASSUMED_ROLE, accountId,
-        (roleId == null ? roleName : roleId) + ":" + sessionName, null, roleName);
+    return roleSession("arn:aws:iam::" + accountId + ":role/" + roleName, sessionName, roleId);
   }
 
-  /** A GetFederationToken session {@code arn:aws:sts::ACCOUNT:federated-user/NAME}. */
+  /**
+   * A session of the role {@code roleArn} ({@code arn:aws:iam::ACCOUNT:role/PATH/NAME}): its own ARN
+   * carries the role name without the path, as AWS's does.
+   */
+  public static Principal roleSession(String roleArn, String sessionName, String roleId) {
+    String account = accountOf(roleArn);
+    String roleName = roleArn.substring(roleArn.lastIndexOf('/') + 1);
+    String arn = "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName;
+    return new Principal(arn, PrincipalType.ASSUMED_ROLE, account,
+        (roleId == null ? roleName : roleId) + ":" + sessionName, null, roleName, roleArn);
+  }
+
+  /** A GetFederationToken session {@code arn:aws:sts::ACCOUNT:federated-user/NAME}, issuer unknown. */
   public static Principal federatedUser(String accountId, String name) {
     return new Principal("arn:aws:sts::" + accountId + ":federated-user/" + name,
-        PrincipalType.FEDERATED_USER, accountId, accountId + ":" + name, null, null);
+        PrincipalType.FEDERATED_USER, accountId, accountId + ":" + name, null, null, null);
+  }
+
+  /** A GetFederationToken session named {@code name} of the IAM user {@code userArn}. */
+  public static Principal federatedUserOf(String userArn, String name) {
+    return federatedUser(accountOf(userArn), name).withIssuer(userArn);
   }
 
   /** The account root {@code arn:aws:iam::ACCOUNT:root}. */
   public static Principal root(String accountId) {
     return new Principal("arn:aws:iam::" + accountId + ":root", PrincipalType.ACCOUNT, accountId,
-        accountId, null, null);
-  }
-
-  /** An unauthenticated caller; only resource policies granting {@code *} can allow it. */
-  public static Principal anonymous() {
-    return new Principal("anonymous", PrincipalType.ANONYMOUS, "", null, null, null);
+        accountId, null, null, null);
   }
 
   /**
-   * Recognises the kind from an ARN (user, root, assumed-role session, federated user).
+   * An unauthenticated caller; only resource policies granting {@code *} can allow it. It has no
+   * {@code aws:userid}: the condition-key reference says anonymous requests do not include it.
+   */
+  public static Principal anonymous() {
+    return new Principal(ANONYMOUS_ARN, PrincipalType.ANONYMOUS, "", null, null, null, null);
+  }
+
+  /**
+   * Recognises the kind from an ARN (user, root, assumed-role session, federated user). A role
+   * session's issuer is taken as the role without a path; a federated user's issuer is unknown.
    *
    * @throws IllegalArgumentException if the ARN is none of those
    */
@@ -68,26 +99,62 @@ public record Principal(
       return root(account);
     }
     if (parts[2].equals("iam") && resource.startsWith("user/")) {
-      String name = resource.substring(resource.lastIndexOf('/') + 1);
-      return new Principal(arn, PrincipalType.USER, account, userId == null ? name : userId, name, null);
+      return iamUser(arn, userId);
     }
     if (parts[2].equals("sts") && resource.startsWith("assumed-role/")) {
       String[] rs = resource.split("/", 3);
       if (rs.length == 3) {
         return new Principal(arn, PrincipalType.ASSUMED_ROLE, account,
-            userId == null ? rs[1] + ":" + rs[2] : userId, null, rs[1]);
+            userId == null ? rs[1] + ":" + rs[2] : userId, null, rs[1], "arn:aws:iam::" + account + ":role/" + rs[1]);
       }
     }
     if (parts[2].equals("sts") && resource.startsWith("federated-user/")) {
       String name = resource.substring("federated-user/".length());
       return new Principal(arn, PrincipalType.FEDERATED_USER, account,
-          userId == null ? account + ":" + name : userId, null, null);
+          userId == null ? account + ":" + name : userId, null, null, null);
     }
     throw new IllegalArgumentException("not a principal ARN: " + arn);
   }
 
-  /** For a role session, the role ARN a bucket policy would name ({@code arn:aws:iam::A:role/R}). */
+  /** The same principal issued from {@code issuer} (a role ARN, or the IAM user of a federated user). */
+  public Principal withIssuer(String issuer) {
+    return new Principal(arn, type, accountId, userId, username, roleName, issuer);
+  }
+
+  /** For a role session, the role ARN a policy would name ({@code arn:aws:iam::A:role/PATH/R}). */
   public String roleArn() {
-    return roleName == null ? null : "arn:aws:iam::" + accountId + ":role/" + roleName;
+    if (type != PrincipalType.ASSUMED_ROLE || roleName == null) {
+      return null;
+    }
+    return issuerArn != null ? issuerArn : "arn:aws:iam::" + accountId + ":role/" + roleName;
+  }
+
+  /**
+   * The value of {@code aws:PrincipalArn}: the role's ARN for a role session (AWS: "the ARN of the
+   * role, not the ARN of the user that assumed the role"), the caller's own ARN otherwise; null for
+   * an anonymous caller.
+   */
+  public String principalArn() {
+    return switch (type) {
+      case ANONYMOUS -> null;
+      case ASSUMED_ROLE -> roleArn();
+      default -> arn;
+    };
+  }
+
+  /** The IAM user a GetFederationToken session comes from, or null. */
+  public String issuerUserName() {
+    if (type != PrincipalType.FEDERATED_USER || issuerArn == null || !issuerArn.contains(":user/")) {
+      return null;
+    }
+    return issuerArn.substring(issuerArn.lastIndexOf('/') + 1);
+  }
+
+  private static String accountOf(String arn) {
+    String[] parts = arn.split(":", 6);
+    if (parts.length != 6 || parts[4].isEmpty()) {
+      throw new IllegalArgumentException("not an IAM ARN: " + arn);
+    }
+    return parts[4];
   }
 }

@@ -19,8 +19,12 @@ final class PrincipalMatcher {
     ACCOUNT,
     /** {@code *} / {@code {"AWS": "*"}}. */
     WILDCARD,
-    /** Names the role of a role session: still cut by session policy and boundary. */
-    ROLE,
+    /**
+     * Names the IAM identity the session was issued from (the role of a role session, the IAM user
+     * of a GetFederationToken session): the permissions join the identity's before the session is
+     * made, so the session policy and boundary still cut them.
+     */
+    ISSUER,
     /** Names the caller's own ARN (user, role session, federated user, root). */
     DIRECT
   }
@@ -99,7 +103,11 @@ final class PrincipalMatcher {
           return Match.DIRECT;
         }
         if (principal.roleName() != null && roles.contains(account + ":" + principal.roleName())) {
-          best = Match.ROLE;
+          best = Match.ISSUER;
+        }
+        String issuerUser = principal.issuerUserName();
+        if (issuerUser != null && arns.contains("user:" + account + ":" + issuerUser)) {
+          best = Match.ISSUER;
         }
       }
       case ACCOUNT -> {

@@ -12,12 +12,12 @@ import java.util.Objects;
  * What a policy is evaluated against: the caller, the action, the resource ARN and the condition
  * keys of the request (case-insensitive names, each with one or more string values).
  *
- * <p>Create with {@link #of}; it fills {@code aws:PrincipalArn}, {@code aws:PrincipalAccount},
- * {@code aws:PrincipalType}, {@code aws:userid} and (IAM users only) {@code aws:username} from the
- * principal, then add request keys with {@link #put}. {@link #withAction} reuses the keys for the
+ * <p>Create with {@link #of}; it fills the principal's global keys, then add request keys with
+ * {@link #put}. {@link #withAction} reuses the keys for the
  * other (action, resource) pairs of a multi-permission S3 request.
  */
 public final class RequestContext {
+  private static final List<String> FALSE = List.of("false");
   private final Principal principal;
   private final String action;
   private final String actionLower;
@@ -32,15 +32,25 @@ public final class RequestContext {
     this.values = values;
   }
 
-  /** A context for {@code principal} doing {@code action} (e.g. {@code s3:GetObject}) on {@code resource}. */
+  /**
+   * A context for {@code principal} doing {@code action} (e.g. {@code s3:GetObject}) on {@code
+   * resource}, with the principal's global keys as AWS's condition-key reference gives them:
+   * {@code aws:PrincipalArn} (the role ARN for a role session), {@code aws:PrincipalAccount},
+   * {@code aws:PrincipalType}, {@code aws:userid}, {@code aws:username} (IAM users only), {@code
+   * aws:ViaAWSService} and {@code aws:PrincipalIsAWSService} (always false: no AWS service calls
+   * through the proxy). An anonymous caller has only the type and the two false flags.
+   */
   public static RequestContext of(Principal principal, String action, String resource) {
     // Keys written pre-lower-cased: this runs once per request on the proxy's hot path.
     Map<String, List<String>> keys = new HashMap<>();
-    if (principal.type() != PrincipalType.ANONYMOUS) {
-      keys.put("aws:principalarn", List.of(principal.arn()));
+    String principalArn = principal.principalArn();
+    if (principalArn != null) {
+      keys.put("aws:principalarn", List.of(principalArn));
       keys.put("aws:principalaccount", List.of(principal.accountId()));
+      keys.put("aws:principalisawsservice", FALSE);
     }
     keys.put("aws:principaltype", List.of(principal.type().awsName()));
+    keys.put("aws:viaawsservice", FALSE);
     if (principal.userId() != null) {
       keys.put("aws:userid", List.of(principal.userId()));
     }

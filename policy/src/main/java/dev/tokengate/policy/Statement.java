@@ -59,8 +59,10 @@ public record Statement(
     if (!notPrincipal) {
       return m;
     }
-    // NotPrincipal applies to everyone it does not name; treat that like a wildcard grant.
-    return m == PrincipalMatcher.Match.NONE ? PrincipalMatcher.Match.WILDCARD : PrincipalMatcher.Match.NONE;
+    // NotPrincipal applies to everyone it does not name; treat that like a wildcard grant. Only the
+    // caller's own ARN spares it: AWS's own example lists the user (or session) together with its
+    // account, and means the account entry to spare nobody else in the account.
+    return m == PrincipalMatcher.Match.DIRECT ? PrincipalMatcher.Match.NONE : PrincipalMatcher.Match.WILDCARD;
   }
 
   /** A short label for traces: {@code Sid "x" (#2)}. */

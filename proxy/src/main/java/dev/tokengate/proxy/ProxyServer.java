@@ -20,6 +20,8 @@ import dev.tokengate.proxy.pipeline.ProxyServices;
 import dev.tokengate.proxy.s3.VirtualHosts;
 import dev.tokengate.proxy.pipeline.Service;
 import java.util.Map;
+import dev.tokengate.policy.s3.BucketPolicyValidator;
+import dev.tokengate.proxy.sts.FileMfaCodeLedger;
 import dev.tokengate.proxy.sts.StsService;
 import dev.tokengate.proxy.sts.Totp;
 import dev.tokengate.proxy.token.KeyringAead;
@@ -58,6 +60,7 @@ public final class ProxyServer implements AutoCloseable {
   private final BackendPool pool;
   private final BootstrapAdmin admin;
   private final IdentityStore identities;
+  private final FileMfaCodeLedger mfaLedger;
   private final Channel listener;
 
   private ProxyServer(ProxyConfig config, Clock clock) throws IOException, InterruptedException {
@@ -72,7 +75,20 @@ public final class ProxyServer implements AutoCloseable {
     KeyringAead aead = new KeyringAead(KeyringFile.loadOrCreate(dataDir, random), random);
     SessionTokenSealer sealer = new SessionTokenSealer(aead);
     AuthorizationMessages messages = new AuthorizationMessages(aead);
-    BucketPolicyStore bucketPolicies = new BucketPolicyStore(dataDir);
+    BucketPolicyStore bucketPolicies = new BucketPolicyStore(dataDir, new BucketPolicyValidator(identities.accountId(),
+        new BucketPolicyValidator.KnownPrincipals() {
+          @Override
+          public boolean hasUser(String name) {
+            return identities.findUser(name).isPresent();
+          }
+
+          @Override
+          public boolean hasRole(String name) {
+            return identities.findRole(name).isPresent();
+          }
+        }));
+    this.mfaLedger = FileMfaCodeLedger.open(dataDir);
+    RequestContextFactory contexts = new RequestContextFactory(clock);
     VirtualHosts virtualHosts = new VirtualHosts(config.virtualHostDomains());
     EmbeddedBackend started = null;
     try {
@@ -95,15 +111,16 @@ public final class ProxyServer implements AutoCloseable {
                   new CredentialResolver(identities, sealer, clock),
                   Map.of(
                       Service.STS,
-                      new StsService(identities, permissions, sealer, messages, new AccessKeys(random), new Totp(6), clock),
+                      new StsService(identities, permissions, contexts, sealer, messages, new AccessKeys(random),
+                          new Totp(6), mfaLedger, clock),
                       Service.IAM,
-                      new PolicySimulation(identities, permissions, bucketPolicies)),
+                      new PolicySimulation(identities, permissions, bucketPolicies, contexts)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   java.util.Collections.unmodifiableSet(regions),
                   permissions,
                   bucketPolicies,
-                  new RequestContextFactory(clock),
+                  contexts,
                   messages,
                   virtualHosts,
                   config.shadowMode(),
@@ -125,6 +142,7 @@ public final class ProxyServer implements AutoCloseable {
         started.close();
       }
       shutdownLoops();
+      mfaLedger.close();
       throw e;
     }
   }
@@ -169,6 +187,7 @@ public final class ProxyServer implements AutoCloseable {
     listener.close().syncUninterruptibly();
     pool.close();
     shutdownLoops();
+    mfaLedger.close();
     if (embedded != null) {
       embedded.close();
     }

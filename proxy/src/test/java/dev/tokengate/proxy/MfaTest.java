@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * code, or the previous step's, is accepted; a wrong or stale code, another user's serial, or a user
  * without a device is 403 AccessDenied; half a pair or a malformed code is 400 ValidationError.
  * MFA also satisfies a role's trust condition on aws:MultiFactorAuthPresent, directly and through an
- * MFA session.
+ * MFA session. A code is single-use: once a step's code was accepted, it and every earlier step's
+ * code are refused (each test starts four steps after the last, so it sees fresh codes).
  */
 @Timeout(60)
 class MfaTest {
@@ -66,6 +68,11 @@ class MfaTest {
   @BeforeAll
   static void client() {
     sts = proxy.sts();
+  }
+
+  @BeforeEach
+  void freshSteps() {
+    clock.advance(Duration.ofSeconds(120));
   }
 
   /** The code for the proxy's current step plus {@code offset} steps. */
@@ -165,7 +172,8 @@ class MfaTest {
     StsClient.Response direct = sts.call(KEY, SECRET, null, "AssumeRole", withMfa);
     assertEquals(200, direct.status(), direct.body());
 
-    Credentials mfaSession = getSessionToken(mfa(SERIAL, code(0))).credentials("GetSessionToken");
+    // The next step's code: the current one was just used.
+    Credentials mfaSession = getSessionToken(mfa(SERIAL, code(1))).credentials("GetSessionToken");
     StsClient.Response viaSession =
         sts.call(mfaSession.accessKeyId(), mfaSession.secretAccessKey(), mfaSession.sessionToken(), "AssumeRole", assume);
     assertEquals(200, viaSession.status(), viaSession.body());
@@ -185,5 +193,18 @@ class MfaTest {
     assertEquals(later, code(0));
     StsClient.Response now = getSessionToken(mfa(SERIAL, later));
     assertEquals(200, now.status(), now.body());
+  }
+
+  @Test
+  void aCodeIsSingleUse() throws Exception {
+    String now = code(0);
+    assertEquals(200, getSessionToken(mfa(SERIAL, now)).status());
+    assertError(getSessionToken(mfa(SERIAL, now)), 403, "AccessDenied", DENIED);
+    Map<String, String> assume = new HashMap<>(Map.of("RoleArn", ROLE, "RoleSessionName", "replay"));
+    assume.putAll(mfa(SERIAL, now));
+    assertError(sts.call(KEY, SECRET, null, "AssumeRole", assume), 403, "AccessDenied", DENIED);
+    // The previous step's code is still inside the drift window, but older than the one used.
+    assertError(getSessionToken(mfa(SERIAL, code(-1))), 403, "AccessDenied", DENIED);
+    assertEquals(200, getSessionToken(mfa(SERIAL, code(1))).status());
   }
 }

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,7 +42,6 @@ class RawKeyEncodingTest {
   @RegisterExtension static final TokengateExtension proxy = TokengateExtension.defaults().spyOnBackend();
 
   @Test
-  @Disabled("needs the strict request model (issue 8)")
   void everyEncodingOfAKeyStoresThatKeyAndReachesTheBackendCanonically() throws Exception {
     RawS3Client admin = proxy.adminClient();
     assertEquals(200, admin.put("/rawkeys", "").statusCode());

@@ -4,6 +4,7 @@ import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.Policy;
 import dev.tokengate.policy.PolicyParser;
 import dev.tokengate.policy.PolicyType;
+import dev.tokengate.policy.s3.BucketPolicyValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +16,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bucket policies, kept by the proxy (not the backend) in {@code <dataDir>/bucket-policies/} so a
- * restart keeps them. Writes go to a temporary file and are renamed into place: a crash never
- * leaves half a policy. Reads are served from memory.
+ * restart keeps them. A new policy is checked by {@link BucketPolicyValidator} as PutBucketPolicy
+ * checks it (its resources in its bucket, known actions, principals and condition keys). Writes go
+ * to a temporary file and are renamed into place: a crash never leaves half a policy. Reads are
+ * served from memory.
  */
 public final class BucketPolicyStore {
+  private static final Logger LOG = LoggerFactory.getLogger(BucketPolicyStore.class);
   /** S3 bucket names; checked before a name becomes a file name. */
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
@@ -31,9 +37,11 @@ public final class BucketPolicyStore {
   private record Entry(String text, Policy policy) {}
 
   private final Path dir;
+  private final BucketPolicyValidator validator;
   private final Map<String, Entry> policies = new ConcurrentHashMap<>();
 
-  public BucketPolicyStore(Path dataDir) throws IOException {
+  public BucketPolicyStore(Path dataDir, BucketPolicyValidator validator) throws IOException {
+    this.validator = validator;
     this.dir = dataDir.resolve("bucket-policies");
     Files.createDirectories(dir);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
@@ -42,12 +50,29 @@ public final class BucketPolicyStore {
         String bucket = name.substring(0, name.length() - ".json".length());
         String text = Files.readString(file, StandardCharsets.UTF_8);
         policies.put(bucket, new Entry(text, parse(bucket, text)));
+        warnIfInvalid(bucket, text);
       }
     }
   }
 
   private static Policy parse(String bucket, String text) {
-    return PolicyParser.parse(text, PolicyType.RESOURCE, "bucket policy of " + bucket);
+    return PolicyParser.parse(text, PolicyType.RESOURCE, name(bucket));
+  }
+
+  private static String name(String bucket) {
+    return "bucket policy of " + bucket;
+  }
+
+  /**
+   * A policy stored before validation existed stays as it was (dropping it could drop a Deny), but
+   * the log says what PutBucketPolicy would now refuse.
+   */
+  private void warnIfInvalid(String bucket, String text) {
+    try {
+      validator.validate(bucket, text, name(bucket));
+    } catch (MalformedPolicyException e) {
+      LOG.warn("the stored bucket policy of {} would be refused by PutBucketPolicy today: {}", bucket, e.getMessage());
+    }
   }
 
   /** The bucket's parsed policy, or null when it has none. */
@@ -63,11 +88,11 @@ public final class BucketPolicyStore {
   /**
    * Validates and stores a policy, replacing any previous one.
    *
-   * @throws MalformedPolicyException with AWS's message when the document is not a valid policy
+   * @throws MalformedPolicyException with S3's message when PutBucketPolicy would refuse it
    */
   public void put(String bucket, String text) {
     Path file = file(bucket);
-    Policy policy = parse(bucket, text);
+    Policy policy = validator.validate(bucket, text, name(bucket));
     try {
       Path tmp = Files.createTempFile(dir, bucket, ".tmp");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);

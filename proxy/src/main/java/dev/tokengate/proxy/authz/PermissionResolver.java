@@ -16,11 +16,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The policies that govern a caller: its user's or role's identity policies and boundary, narrowed
  * by its session's policies (inline and managed ARNs). A federated user without any session policy
- * has no permissions at all, as in AWS.
+ * has no permissions of its own, as in AWS ("if you do not pass any session policies, then the
+ * resulting federated user session has no permissions"): it is given a session policy that allows
+ * nothing, so only a resource policy naming the federated-user ARN itself can grant it anything.
  */
 public final class PermissionResolver {
   /** Parsed session policies by text; sessions reuse the same few policies, so this stays small. */
   private static final int CACHE_LIMIT = 10_000;
+
+  /** Covers no action, so intersecting with it leaves nothing. */
+  static final Policy ALLOWS_NOTHING = PolicyParser.parse(
+      "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"NotAction\":\"*\",\"NotResource\":\"*\"}}",
+      PolicyType.SESSION, "no session policy (GetFederationToken without Policy or PolicyArns)");
 
   private final PolicyStore policies;
   private final Map<String, Policy> sessionPolicyCache = new ConcurrentHashMap<>();
@@ -50,7 +57,7 @@ public final class PermissionResolver {
     }
     List<Policy> narrowing = sessionPolicies(session);
     if (narrowing.isEmpty() && session.principalType() == PrincipalType.FEDERATED_USER) {
-      return PolicySet.ofIdentity(List.of());
+      narrowing = List.of(ALLOWS_NOTHING);
     }
     return new PolicySet(base.identity(), base.resource(), narrowing, base.boundary());
   }

@@ -7,16 +7,18 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The condition keys a session carries: {@code aws:TokenIssueTime}, {@code
- * aws:MultiFactorAuthPresent}/{@code Age}, {@code aws:PrincipalTag/*} from session tags (they
- * override the user's own tags, as in AWS) and {@code aws:SourceIdentity}. Long-term credentials
- * carry none of them: the keys are absent, which IAM's {@code …IfExists} and {@code Null} operators
- * rely on.
+ * The condition keys a caller carries: {@code aws:PrincipalTag/*} ({@link PrincipalTags}), and for
+ * a session {@code aws:TokenIssueTime}, {@code aws:MultiFactorAuthPresent}/{@code Age} and {@code
+ * aws:SourceIdentity}. Long-term credentials carry none of the session keys: they are absent,
+ * which IAM's {@code …IfExists} and {@code Null} operators rely on. {@code aws:FederatedProvider}
+ * is present only for sessions assumed through an OIDC or SAML provider, which tokengate does not
+ * issue yet, so it is always absent.
  */
 public final class SessionContextKeys {
   private SessionContextKeys() {}
 
   public static void add(RequestContext c, Caller caller, Instant now) {
+    PrincipalTags.of(caller).forEach((k, v) -> c.put("aws:PrincipalTag/" + k, v));
     Session s = caller.session();
     if (s == null) {
       return;
@@ -27,7 +29,6 @@ public final class SessionContextKeys {
     if (mfa != null) {
       c.put("aws:MultiFactorAuthAge", Long.toString(Math.max(0, now.getEpochSecond() - mfa.getEpochSecond())));
     }
-    s.tags().forEach((k, v) -> c.put("aws:PrincipalTag/" + k, v));
     if (s.sourceIdentity() != null) {
       c.put("aws:SourceIdentity", s.sourceIdentity());
     }

@@ -7,13 +7,16 @@ import dev.tokengate.policy.Principal;
 import dev.tokengate.policy.RequestContext;
 import dev.tokengate.policy.StatementRef;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
+import dev.tokengate.proxy.authz.CallFacts;
 import dev.tokengate.proxy.authz.PermissionResolver;
+import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.IdentityStore;
 import dev.tokengate.proxy.identity.Role;
 import dev.tokengate.proxy.identity.User;
 import dev.tokengate.proxy.sts.QueryApi;
 import dev.tokengate.proxy.sts.QueryXml;
+import dev.tokengate.proxy.sts.SessionCallRules;
 import dev.tokengate.proxy.sts.StsError;
 import dev.tokengate.proxy.sts.StsException;
 import dev.tokengate.proxy.sts.StsRequest;
@@ -28,6 +31,11 @@ import java.util.Map;
  * simulate-principal-policy --endpoint-url …} answers "would user or role P be allowed action A on
  * resource R with context K" from the proxy's own policies (identity, boundary, and the bucket
  * policy of an S3 resource), with the deciding statements. Only that IAM action is implemented.
+ *
+ * <p>Who may call it follows AWS: not federated-user credentials, not GetSessionToken credentials
+ * without MFA ({@link SessionCallRules#checkIam}); then {@code iam:SimulatePrincipalPolicy} on the
+ * simulated principal's ARN is evaluated in the caller's full request context, so a Deny on {@code
+ * aws:MultiFactorAuthPresent}, {@code aws:SourceIp} or a principal tag binds here as it does on S3.
  */
 public final class PolicySimulation implements QueryApi {
   private static final String VERSION = "2010-05-08";
@@ -35,18 +43,23 @@ public final class PolicySimulation implements QueryApi {
   private final IdentityStore identities;
   private final PermissionResolver permissions;
   private final BucketPolicyStore bucketPolicies;
+  private final RequestContextFactory contexts;
 
-  public PolicySimulation(IdentityStore identities, PermissionResolver permissions, BucketPolicyStore bucketPolicies) {
+  public PolicySimulation(
+      IdentityStore identities, PermissionResolver permissions, BucketPolicyStore bucketPolicies,
+      RequestContextFactory contexts) {
     this.identities = identities;
     this.permissions = permissions;
     this.bucketPolicies = bucketPolicies;
+    this.contexts = contexts;
   }
 
   @Override
-  public byte[] handle(StsRequest request, Caller caller, String requestId) throws StsException {
+  public byte[] handle(StsRequest request, Caller caller, CallFacts facts, String requestId) throws StsException {
     if (caller == null) {
       throw new StsException(StsError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
     }
+    SessionCallRules.checkIam(caller);
     if (!VERSION.equals(request.version()) || !"SimulatePrincipalPolicy".equals(request.action())) {
       throw new StsException(
           StsError.INVALID_ACTION,
@@ -63,8 +76,8 @@ public final class PolicySimulation implements QueryApi {
       throw new StsException(StsError.VALIDATION_ERROR,
           "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null");
     }
-    Decision allowedToSimulate =
-        PolicyEvaluator.evaluate(permissions.forCaller(caller), RequestContext.of(caller.principal(), "iam:SimulatePrincipalPolicy", source));
+    Decision allowedToSimulate = PolicyEvaluator.evaluate(
+        permissions.forCaller(caller), contexts.forCall(caller, facts, "iam:SimulatePrincipalPolicy", source));
     if (!allowedToSimulate.allowed()) {
       throw new StsException(StsError.ACCESS_DENIED, allowedToSimulate.accessDeniedMessage());
     }
@@ -95,12 +108,12 @@ public final class PolicySimulation implements QueryApi {
     String name = arn.substring(arn.lastIndexOf('/') + 1);
     if (arn.startsWith("arn:aws:iam::" + account + ":user/")) {
       User user = identities.findUser(name).orElseThrow(() -> noSuchEntity("user", name));
-      return new Subject(Principal.user(account, user.name(), user.userId()), permissions.store().forUser(user.name()));
+      return new Subject(Principal.iamUser(user.arn(), user.userId()), permissions.store().forUser(user.name()));
     }
     if (arn.startsWith("arn:aws:iam::" + account + ":role/")) {
       Role role = identities.findRole(name).orElseThrow(() -> noSuchEntity("role", name));
       return new Subject(
-          Principal.assumedRole(account, role.name(), "SimulatePrincipalPolicy", role.roleId()),
+          Principal.roleSession(role.arn(), "SimulatePrincipalPolicy", role.roleId()),
           permissions.store().forRole(role.name()));
     }
     throw new StsException(StsError.INVALID_INPUT, "Invalid ARN " + arn + ": must be a user or role of account " + account);

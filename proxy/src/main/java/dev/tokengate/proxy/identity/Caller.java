@@ -1,9 +1,12 @@
 package dev.tokengate.proxy.identity;
 
 import dev.tokengate.policy.Principal;
+import dev.tokengate.policy.PrincipalType;
 
 /**
- * Who signed a request: the principal policies see, and where its permissions come from.
+ * Who signed a request: the principal policies see, and where its permissions come from. The
+ * principal of a session records the identity it was issued from (the role ARN with its path; the
+ * IAM user of a federated session), which {@code aws:PrincipalArn} and principal matching need.
  *
  * @param user the IAM user whose policies apply (long-term keys, GetSessionToken,
  *     GetFederationToken sessions), else null
@@ -14,7 +17,7 @@ public record Caller(Principal principal, User user, Role role, Session session)
 
   /** The caller of a request signed with a long-term {@code AKIA…} key. */
   public static Caller of(User user, String accountId) {
-    return new Caller(Principal.user(accountId, user.name(), user.userId()), user, null, null);
+    return new Caller(Principal.iamUser(user.arn(), user.userId()), user, null, null);
   }
 
   /** An unsigned request: no identity policies; only a bucket policy naming "*" can allow it. */
@@ -24,6 +27,21 @@ public record Caller(Principal principal, User user, Role role, Session session)
 
   public boolean isAnonymous() {
     return user == null && role == null;
+  }
+
+  /** Whether this is a GetSessionToken session (the user itself, through temporary keys). */
+  public boolean isUserSession() {
+    return session != null && session.principalType() == PrincipalType.USER;
+  }
+
+  /** Whether this is a GetFederationToken session. */
+  public boolean isFederatedSession() {
+    return session != null && session.principalType() == PrincipalType.FEDERATED_USER;
+  }
+
+  /** Whether the session was authenticated with MFA (false for long-term keys). */
+  public boolean mfaAuthenticated() {
+    return session != null && session.mfaAuthenticatedAt() != null;
   }
 
   public String arn() {

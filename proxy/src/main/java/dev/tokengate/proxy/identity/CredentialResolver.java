@@ -70,16 +70,15 @@ public class CredentialResolver {
 
   /** Rebuilds the caller from the sealed facts; its user or role must still exist. */
   private Caller callerOf(Session s) throws S3Exception {
-    String account = s.accountId();
     if (s.principalType() == PrincipalType.ASSUMED_ROLE) {
       Role role = identities.findRole(s.sourceName()).orElseThrow(() -> revoked(s));
-      return new Caller(Principal.assumedRole(account, role.name(), s.sessionName(), role.roleId()), null, role, s);
+      return new Caller(Principal.roleSession(role.arn(), s.sessionName(), role.roleId()), null, role, s);
     }
     User user = identities.findUser(s.sourceName()).orElseThrow(() -> revoked(s));
     Principal principal =
         s.principalType() == PrincipalType.FEDERATED_USER
-            ? Principal.federatedUser(account, s.sessionName())
-            : Principal.user(account, user.name(), user.userId());
+            ? Principal.federatedUserOf(user.arn(), s.sessionName())
+            : Principal.iamUser(user.arn(), user.userId());
     return new Caller(principal, user, null, s);
   }
 

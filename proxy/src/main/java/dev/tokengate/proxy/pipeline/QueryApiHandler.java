@@ -1,11 +1,13 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.authz.CallFacts;
 import dev.tokengate.proxy.sts.QueryApi;
 import dev.tokengate.proxy.sts.StsException;
 import dev.tokengate.proxy.sts.StsRequest;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,13 @@ public final class QueryApiHandler extends ChannelInboundHandlerAdapter {
     this.apis = apis;
   }
 
+  /** The transport facts of the call, for the global condition keys of its permission checks. */
+  private static CallFacts facts(ChannelHandlerContext ctx, AuthenticatedRequest r) {
+    String region = r.verified() == null ? null : r.verified().authorization().credential().scope().region();
+    return new CallFacts(ctx.channel().remoteAddress(), false, r.head().headers().get(HttpHeaderNames.USER_AGENT),
+        r.head().headers().get(HttpHeaderNames.REFERER), region);
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof AuthenticatedRequest r) || r.service() == Service.S3) {
@@ -38,7 +47,7 @@ public final class QueryApiHandler extends ChannelInboundHandlerAdapter {
     FullHttpRequest request = (FullHttpRequest) r.head();
     try {
       StsRequest call = StsRequest.parse(request);
-      byte[] body = api.handle(call, r.caller(), r.requestId());
+      byte[] body = api.handle(call, r.caller(), facts(ctx, r), r.requestId());
       LOG.debug("request {}: {} {} by {}", r.requestId(), r.service(), call.action(), r.caller() == null ? "-" : r.caller().arn());
       StsResponder.ok(ctx, r.requestId(), body);
     } catch (StsException e) {

@@ -2,6 +2,7 @@ package dev.tokengate.proxy.sts;
 
 import dev.tokengate.policy.Policy;
 import dev.tokengate.policy.PrincipalType;
+import dev.tokengate.proxy.authz.CallFacts;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.IdentityStore;
 import dev.tokengate.proxy.identity.Role;
@@ -17,8 +18,14 @@ import java.util.regex.Pattern;
 /**
  * AssumeRole: a role session for a user or another role session (chaining, capped at one hour).
  * The role's trust policy must allow the caller and the caller's policies must allow {@code
- * sts:AssumeRole} on the role. Transitive session tags and the source identity carry over from a
- * chained caller's session, and cannot be changed by it.
+ * sts:AssumeRole} on the role; passing session tags (or marking tags transitive) needs {@code
+ * sts:TagSession} the same two ways, and a source identity {@code sts:SetSourceIdentity} ("Passing
+ * session tags in AWS STS"; "Monitor and control actions taken with assumed roles": when chaining,
+ * "permissions for sts:SetSourceIdentity are required in both the permissions policy of the
+ * principal who is assuming the role and in the role trust policy of the target role"). Transitive
+ * session tags and the source identity carry over from a chained caller's session, and cannot be
+ * changed by it. Carrying inherited transitive tags alone needs no sts:TagSession: the documents
+ * name the permission for passing tags, and an inherited tag was checked when it was passed.
  */
 final class AssumeRoleAction {
   private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]*");
@@ -29,17 +36,21 @@ final class AssumeRoleAction {
   private final StsPermissions permissions;
   private final CredentialIssuer issuer;
   private final MfaVerifier mfa;
+  private final MfaCodeLedger ledger;
   private final Clock clock;
 
-  AssumeRoleAction(IdentityStore identities, StsPermissions permissions, CredentialIssuer issuer, MfaVerifier mfa, Clock clock) {
+  AssumeRoleAction(
+      IdentityStore identities, StsPermissions permissions, CredentialIssuer issuer, MfaVerifier mfa,
+      MfaCodeLedger ledger, Clock clock) {
     this.identities = identities;
     this.permissions = permissions;
     this.issuer = issuer;
     this.mfa = mfa;
+    this.ledger = ledger;
     this.clock = clock;
   }
 
-  Map<String, Object> handle(StsRequest request, Caller caller) throws StsException {
+  Map<String, Object> handle(StsRequest request, Caller caller, CallFacts facts) throws StsException {
     StsValidation v = new StsValidation();
     String roleArn = v.required(request, "RoleArn", 20, 2048, null);
     String sessionName = v.required(request, "RoleSessionName", 2, 64, SESSION_NAME);
@@ -48,7 +59,7 @@ final class AssumeRoleAction {
     String sourceIdentity = v.string(request, "SourceIdentity", 2, 64, SESSION_NAME);
     SessionPolicyParams narrowing = SessionPolicyParams.parse(request, v, true);
     Instant now = clock.instant();
-    Instant mfaAt = MfaParams.check(request, v, caller.user(), mfa, now);
+    Instant mfaAt = MfaParams.check(request, v, caller.user(), mfa, ledger, now);
     v.check();
     narrowing.check(permissions.resolver());
 
@@ -91,6 +102,9 @@ final class AssumeRoleAction {
     String effectiveSource = sourceIdentity != null ? sourceIdentity : callerSession == null ? null : callerSession.sourceIdentity();
     Map<String, List<String>> keys = new LinkedHashMap<>();
     keys.put("sts:RoleSessionName", List.of(sessionName));
+    if (!narrowing.transitiveTagKeys().isEmpty()) {
+      keys.put("sts:TransitiveTagKeys", List.copyOf(narrowing.transitiveTagKeys()));
+    }
     if (externalId != null) {
       keys.put("sts:ExternalId", List.of(externalId));
     }
@@ -104,7 +118,13 @@ final class AssumeRoleAction {
     if (mfaAt != null || (callerSession != null && callerSession.mfaAuthenticatedAt() != null)) {
       keys.put("aws:MultiFactorAuthPresent", List.of("true"));
     }
-    permissions.requireAssumeRole(caller, trust, role.arn(), keys);
+    permissions.requireTrusted(caller, facts, trust, "sts:AssumeRole", role.arn(), keys);
+    if (narrowing.tagsSession()) {
+      permissions.requireTrusted(caller, facts, trust, "sts:TagSession", role.arn(), keys);
+    }
+    if (effectiveSource != null) {
+      permissions.requireTrusted(caller, facts, trust, "sts:SetSourceIdentity", role.arn(), keys);
+    }
     if (duration > role.maxSessionDurationSeconds()) {
       throw new StsException(
           StsError.VALIDATION_ERROR, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");

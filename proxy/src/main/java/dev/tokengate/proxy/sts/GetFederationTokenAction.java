@@ -1,16 +1,20 @@
 package dev.tokengate.proxy.sts;
 
 import dev.tokengate.policy.PrincipalType;
+import dev.tokengate.proxy.authz.CallFacts;
 import dev.tokengate.proxy.identity.Caller;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * GetFederationToken: a federated-user session for an IAM user's long-term keys (Name 2–32,
  * DurationSeconds 900–129600, default 43200). Its permissions are the user's intersected with the
- * federation policies; with no policy the session may do nothing, as in AWS.
+ * federation policies; with no policy the session may do nothing, as in AWS. Session tags need
+ * {@code sts:TagSession} in the user's policies ("Passing session tags in AWS STS"); they cannot be
+ * transitive, since the session cannot assume a role.
  */
 final class GetFederationTokenAction {
   private static final Pattern NAME = Pattern.compile("[\\w+=,.@-]*");
@@ -25,21 +29,27 @@ final class GetFederationTokenAction {
     this.clock = clock;
   }
 
-  Map<String, Object> handle(StsRequest request, Caller caller) throws StsException {
+  Map<String, Object> handle(StsRequest request, Caller caller, CallFacts facts) throws StsException {
     StsValidation v = new StsValidation();
     String name = v.required(request, "Name", 2, 32, NAME);
     int duration = v.integer(request, "DurationSeconds", 900, 129600, 43200);
-    SessionPolicyParams narrowing = SessionPolicyParams.parse(request, v, true);
+    SessionPolicyParams narrowing = SessionPolicyParams.parse(request, v, false);
     v.check();
     narrowing.check(permissions.resolver());
     String account = caller.principal().accountId();
     String arn = "arn:aws:sts::" + account + ":federated-user/" + name;
-    permissions.require(caller, "sts:GetFederationToken", arn, Map.of());
+    permissions.require(caller, facts, "sts:GetFederationToken", arn, Map.of());
+    if (narrowing.tagsSession()) {
+      Map<String, List<String>> tagKeys = new LinkedHashMap<>();
+      narrowing.tags().forEach((k, val) -> tagKeys.put("aws:RequestTag/" + k, List.of(val)));
+      tagKeys.put("aws:TagKeys", List.copyOf(narrowing.tags().keySet()));
+      permissions.require(caller, facts, "sts:TagSession", arn, tagKeys);
+    }
     CredentialIssuer.Issued issued =
         issuer.issue(
             new SessionFacts(
                 "GetFederationToken", PrincipalType.FEDERATED_USER, account, caller.user().name(), name,
-                narrowing.policy(), narrowing.policyArns(), narrowing.tags(), narrowing.transitiveTagKeys(), null,
+                narrowing.policy(), narrowing.policyArns(), narrowing.tags(), List.of(), null,
                 null, false),
             clock.instant(),
             duration);

@@ -10,16 +10,19 @@ import java.util.Map;
 
 /**
  * GetSessionToken: temporary credentials for an IAM user (DurationSeconds 900–129600, default 43200),
- * with the user's own permissions; optionally MFA-authenticated.
+ * with the user's own permissions and tags (read from the user at each request, not copied into
+ * the token); optionally MFA-authenticated.
  */
 final class GetSessionTokenAction {
   private final CredentialIssuer issuer;
   private final MfaVerifier mfa;
+  private final MfaCodeLedger ledger;
   private final Clock clock;
 
-  GetSessionTokenAction(CredentialIssuer issuer, MfaVerifier mfa, Clock clock) {
+  GetSessionTokenAction(CredentialIssuer issuer, MfaVerifier mfa, MfaCodeLedger ledger, Clock clock) {
     this.issuer = issuer;
     this.mfa = mfa;
+    this.ledger = ledger;
     this.clock = clock;
   }
 
@@ -27,12 +30,12 @@ final class GetSessionTokenAction {
     StsValidation v = new StsValidation();
     int duration = v.integer(request, "DurationSeconds", 900, 129600, 43200);
     Instant now = clock.instant();
-    Instant mfaAt = MfaParams.check(request, v, caller.user(), mfa, now);
+    Instant mfaAt = MfaParams.check(request, v, caller.user(), mfa, ledger, now);
     CredentialIssuer.Issued issued =
         issuer.issue(
             new SessionFacts(
                 "GetSessionToken", PrincipalType.USER, caller.principal().accountId(), caller.user().name(), null,
-                null, List.of(), caller.user().tags(), List.of(), null, mfaAt, false),
+                null, List.of(), Map.of(), List.of(), null, mfaAt, false),
             now,
             duration);
     Map<String, Object> result = new LinkedHashMap<>();

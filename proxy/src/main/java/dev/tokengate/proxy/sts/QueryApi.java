@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.sts;
 
+import dev.tokengate.proxy.authz.CallFacts;
 import dev.tokengate.proxy.identity.Caller;
 
 /** An AWS query-protocol API (STS, IAM) answered by the proxy itself. */
@@ -7,7 +8,8 @@ public interface QueryApi {
 
   /**
    * @param caller null for an unsigned call
+   * @param facts where the call came from, for the global condition keys of its permission checks
    * @return the XML response document
    */
-  byte[] handle(StsRequest request, Caller caller, String requestId) throws StsException;
+  byte[] handle(StsRequest request, Caller caller, CallFacts facts, String requestId) throws StsException;
 }

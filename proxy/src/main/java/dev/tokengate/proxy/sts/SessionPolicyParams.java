@@ -16,7 +16,9 @@ import java.util.zip.Deflater;
 /**
  * The session-narrowing parameters shared by AssumeRole* and GetFederationToken: inline {@code
  * Policy} (≤ 2048 characters, U+0009/A/D and U+0020–U+00FF), {@code PolicyArns} (≤ 10), {@code
- * Tags} (≤ 50, keys case-insensitively unique) and {@code TransitiveTagKeys}; plus the packed size.
+ * Tags} (≤ 50, keys case-insensitively unique, none starting with the reserved {@code aws:}, a
+ * prefix AWS reserves "case-insensitive"ly) and {@code TransitiveTagKeys} (AssumeRole only:
+ * GetFederationToken "can't set session tags as transitive"); plus the packed size.
  *
  * <p>PackedPolicySize is tokengate's own measure of how much of the token's budget the policies
  * and tags take: their deflated size as a percentage of {@link #PACKED_BUDGET_BYTES}. Over 100 %
@@ -30,7 +32,7 @@ record SessionPolicyParams(
   private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
   private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
 
-  static SessionPolicyParams parse(StsRequest request, StsValidation v, boolean tagsAllowed) {
+  static SessionPolicyParams parse(StsRequest request, StsValidation v, boolean transitiveAllowed) {
     String policy = v.string(request, "Policy", 1, 2048, POLICY_CHARS);
     List<String> arns = new ArrayList<>();
     for (Map<String, String> entry : request.structList("PolicyArns", "arn")) {
@@ -41,9 +43,6 @@ record SessionPolicyParams(
     }
     Map<String, String> tags = new LinkedHashMap<>();
     List<Map<String, String>> tagList = request.structList("Tags", "Key", "Value");
-    if (!tagsAllowed && !tagList.isEmpty()) {
-      v.add("Value '" + tagList + "' at 'tags' failed to satisfy constraint: session tags are not supported by this action");
-    }
     if (tagList.size() > 50) {
       v.add("Value '" + tagList.size() + " tags' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50");
     }
@@ -58,15 +57,30 @@ record SessionPolicyParams(
         tags.put(key, value);
       }
     }
-    List<String> transitive = request.list("TransitiveTagKeys");
+    // GetFederationToken has no such parameter; like any parameter an action does not define, it is ignored.
+    List<String> transitive = transitiveAllowed ? request.list("TransitiveTagKeys") : List.of();
     if (transitive.size() > 50) {
       v.add("Value '" + transitive + "' at 'transitiveTagKeys' failed to satisfy constraint: Member must have length less than or equal to 50");
     }
     return new SessionPolicyParams(policy, arns, tags, transitive, packedPercent(policy, arns, tags));
   }
 
-  /** Rejects a policy that does not parse, an unknown managed ARN, or an over-budget pack. */
+  /** Whether the call passes session tags or marks tags transitive: it then needs sts:TagSession. */
+  boolean tagsSession() {
+    return !tags.isEmpty() || !transitiveTagKeys.isEmpty();
+  }
+
+  /**
+   * Rejects a reserved tag key, a policy that does not parse, an unknown managed ARN, or an
+   * over-budget pack.
+   */
   void check(PermissionResolver permissions) throws StsException {
+    for (String key : tags.keySet()) {
+      if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
+        throw new StsException(StsError.INVALID_PARAMETER_VALUE,
+            "Session tag key " + key + " is not valid: the prefix aws: is reserved for AWS use.");
+      }
+    }
     if (policy != null) {
       try {
         permissions.parseSessionPolicy(policy);

@@ -1,8 +1,9 @@
 package dev.tokengate.proxy.sts;
 
-import dev.tokengate.policy.PrincipalType;
 import dev.tokengate.proxy.authz.AuthorizationMessages;
+import dev.tokengate.proxy.authz.CallFacts;
 import dev.tokengate.proxy.authz.PermissionResolver;
+import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.IdentityStore;
@@ -13,9 +14,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The STS query API: dispatches an action, enforces which credentials may call it (AWS's table:
- * session credentials cannot mint sessions of the same kind; federated users may only ask who they
- * are), and renders the XML response.
+ * The STS query API: dispatches an action, enforces which credentials may call it ({@link
+ * SessionCallRules}), and renders the XML response.
  */
 public final class StsService implements QueryApi {
   private static final Pattern ACCESS_KEY_ID = Pattern.compile("[\\w]*");
@@ -28,23 +28,19 @@ public final class StsService implements QueryApi {
   private final GetFederationTokenAction getFederationToken;
 
   public StsService(
-      IdentityStore identities, PermissionResolver permissions, SessionSealer sealer, AuthorizationMessages messages,
-      AccessKeys keys, MfaVerifier mfa, Clock clock) {
+      IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts, SessionSealer sealer,
+      AuthorizationMessages messages, AccessKeys keys, MfaVerifier mfa, MfaCodeLedger ledger, Clock clock) {
     this.identities = identities;
     this.messages = messages;
-    this.permissions = new StsPermissions(permissions, clock);
+    this.permissions = new StsPermissions(permissions, contexts);
     CredentialIssuer issuer = new CredentialIssuer(sealer, keys);
-    this.getSessionToken = new GetSessionTokenAction(issuer, mfa, clock);
-    this.assumeRole = new AssumeRoleAction(identities, this.permissions, issuer, mfa, clock);
+    this.getSessionToken = new GetSessionTokenAction(issuer, mfa, ledger, clock);
+    this.assumeRole = new AssumeRoleAction(identities, this.permissions, issuer, mfa, ledger, clock);
     this.getFederationToken = new GetFederationTokenAction(this.permissions, issuer, clock);
   }
 
-  /**
-   * @param caller null for an unsigned call
-   * @return the XML response document
-   */
   @Override
-  public byte[] handle(StsRequest request, Caller caller, String requestId) throws StsException {
+  public byte[] handle(StsRequest request, Caller caller, CallFacts facts, String requestId) throws StsException {
     if (request.action() == null) {
       throw new StsException(StsError.MISSING_PARAMETER, "The request must contain the parameter Action");
     }
@@ -59,36 +55,21 @@ public final class StsService implements QueryApi {
     if (caller == null) {
       throw new StsException(StsError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
     }
-    checkCredentialType(caller, action);
+    SessionCallRules.checkSts(caller, action);
     Map<String, Object> result =
         switch (action) {
           case "GetCallerIdentity" -> callerIdentity(caller);
           case "GetSessionToken" -> getSessionToken.handle(request, caller);
-          case "AssumeRole" -> assumeRole.handle(request, caller);
-          case "GetFederationToken" -> getFederationToken.handle(request, caller);
-          case "GetAccessKeyInfo" -> accessKeyInfo(request, caller);
-          case "DecodeAuthorizationMessage" -> decodeAuthorizationMessage(request, caller);
+          case "AssumeRole" -> assumeRole.handle(request, caller, facts);
+          case "GetFederationToken" -> getFederationToken.handle(request, caller, facts);
+          case "GetAccessKeyInfo" -> accessKeyInfo(request, caller, facts);
+          case "DecodeAuthorizationMessage" -> decodeAuthorizationMessage(request, caller, facts);
           case "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML" ->
               throw new StsException(StsError.NOT_IMPLEMENTED, action + " is not implemented by tokengate yet.");
           default -> throw new StsException(
               StsError.INVALID_ACTION, "Could not find operation " + action + " for version " + StsRequest.VERSION);
         };
     return QueryXml.response(StsXmlNamespace.STS, action, result, requestId);
-  }
-
-  /** What temporary credentials may not call (AWS's credential comparison table). */
-  private static void checkCredentialType(Caller caller, String action) throws StsException {
-    if (caller.session() == null || action.equals("GetCallerIdentity")) {
-      return;
-    }
-    PrincipalType type = caller.session().principalType();
-    boolean refused =
-        type == PrincipalType.FEDERATED_USER
-            || action.equals("GetSessionToken")
-            || action.equals("GetFederationToken");
-    if (refused) {
-      throw new StsException(StsError.ACCESS_DENIED, "Cannot call " + action + " with session credentials");
-    }
   }
 
   private static Map<String, Object> callerIdentity(Caller caller) {
@@ -99,11 +80,12 @@ public final class StsService implements QueryApi {
     return result;
   }
 
-  private Map<String, Object> decodeAuthorizationMessage(StsRequest request, Caller caller) throws StsException {
+  private Map<String, Object> decodeAuthorizationMessage(StsRequest request, Caller caller, CallFacts facts)
+      throws StsException {
     StsValidation v = new StsValidation();
     String encoded = v.required(request, "EncodedMessage", 1, 10240, null);
     v.check();
-    permissions.require(caller, "sts:DecodeAuthorizationMessage", "*", Map.of());
+    permissions.require(caller, facts, "sts:DecodeAuthorizationMessage", "*", Map.of());
     Map<String, Object> result = new LinkedHashMap<>();
     try {
       result.put("DecodedMessage", messages.decode(encoded));
@@ -113,11 +95,11 @@ public final class StsService implements QueryApi {
     return result;
   }
 
-  private Map<String, Object> accessKeyInfo(StsRequest request, Caller caller) throws StsException {
+  private Map<String, Object> accessKeyInfo(StsRequest request, Caller caller, CallFacts facts) throws StsException {
     StsValidation v = new StsValidation();
     v.required(request, "AccessKeyId", 16, 128, ACCESS_KEY_ID);
     v.check();
-    permissions.require(caller, "sts:GetAccessKeyInfo", "*", Map.of());
+    permissions.require(caller, facts, "sts:GetAccessKeyInfo", "*", Map.of());
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("Account", identities.accountId());
     return result;

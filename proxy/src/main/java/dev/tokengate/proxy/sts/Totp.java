@@ -22,15 +22,16 @@ public final class Totp implements MfaVerifier {
   }
 
   @Override
-  public boolean verify(String base32Secret, String code, Instant now) {
+  public long matchingStep(String base32Secret, String code, Instant now) {
     byte[] key = base32(base32Secret);
     long step = now.getEpochSecond() / 30;
-    boolean match = false;
+    long matched = -1;
     for (long s = step - 1; s <= step + 1; s++) {
       // Compare every candidate, in constant time, so timing says nothing about which step matched.
-      match |= MessageDigest.isEqual(code(key, s).getBytes(), code.getBytes());
+      boolean equal = MessageDigest.isEqual(code(key, s).getBytes(), code.getBytes());
+      matched = equal && matched < 0 ? s : matched;
     }
-    return match;
+    return matched;
   }
 
   /** The code for one 30-second step counter. */
