@@ -249,7 +249,7 @@ final class CorpusWorld {
         problems.add("the response disclosed a protected object's bytes (" + marker + ")");
       }
     }
-    if (!e.backendMayBeCalled && !seen.isEmpty()) {
+    if (!e.backendMayBeCalled(response) && !seen.isEmpty()) {
       problems.add("the backend was asked although the proxy must refuse first: "
           + seen.stream().map(r -> WireRequest.visible(r.requestLine())).toList());
     }
@@ -358,7 +358,10 @@ final class CorpusWorld {
           continue;
         }
         if (!before.containsKey(key)) {
-          problems.add("the backend now has an object " + bucket + "/" + key);
+          BackendView.ObjectState created = after.state() == null || after.state().buckets().get(bucket) == null
+              ? null : after.state().buckets().get(bucket).objects().get(key);
+          problems.add("the backend now has an object " + bucket + "/" + key + (created == null ? ""
+              : created.acl().contains("AllUsers") ? " (its ACL grants AllUsers)" : " (private ACL)"));
         } else if (!now.containsKey(key)) {
           problems.add("the backend lost " + bucket + "/" + key);
         } else if (!before.get(key).equals(now.get(key))) {

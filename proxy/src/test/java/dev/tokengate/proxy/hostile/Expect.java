@@ -60,8 +60,8 @@ final class Expect {
   }
 
   /**
-   * Also accepts another refusal; {@code why} must say why both are right (which layer may notice
-   * first, or where AWS's behaviour is undocumented).
+   * Also accepts another answer; {@code why} must say why both are right (which layer may notice
+   * first, or where AWS's behaviour is undocumented). An accepted success may reach the backend.
    */
   Expect or(int status, String code, String why) {
     outcomes.add(new Outcome(status, code));
@@ -116,6 +116,11 @@ final class Expect {
 
   boolean accepts(WireResponse r) {
     return outcomes.stream().anyMatch(o -> o.matches(r));
+  }
+
+  /** Whether the backend may have been asked, given the answer: always for an accepted success. */
+  boolean backendMayBeCalled(WireResponse r) {
+    return backendMayBeCalled || outcomes.stream().anyMatch(o -> o.matches(r) && o.status() >= 100 && o.status() < 400);
   }
 
   @Override
