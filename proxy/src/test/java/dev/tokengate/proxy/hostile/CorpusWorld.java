@@ -3,22 +3,22 @@ package dev.tokengate.proxy.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tokengate.proxy.harness.BackendView;
 import dev.tokengate.proxy.harness.Credentials;
-import dev.tokengate.proxy.harness.RawS3Client;
 import dev.tokengate.proxy.harness.ReceivedRequest;
 import dev.tokengate.proxy.harness.StsClient;
 import dev.tokengate.proxy.harness.TokengateExtension;
+import dev.tokengate.sigv4.UriEncoding;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The world every hostile case runs in: one proxy (per test class) with SigV2 accepted and virtual
@@ -130,10 +130,8 @@ final class CorpusWorld {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private final TokengateExtension proxy;
-  private final BackendView backend;
-  private final RawS3Client store;
+  private final WorldState state;
   private Credentials readOnlyRole;
-  private Snapshot baseline;
   private String testClass;
 
   /** The extension every corpus class registers (static: one proxy per class). */
@@ -143,26 +141,18 @@ final class CorpusWorld {
 
   private CorpusWorld(TokengateExtension proxy) {
     this.proxy = proxy;
-    this.backend = proxy.backend();
-    this.store = backend.client();
+    this.state = new WorldState(proxy);
   }
 
   /** Creates the fixture on the backend, the public policy and the role session; takes the baseline. */
   static CorpusWorld setUp(TokengateExtension proxy, Class<?> testClass) throws Exception {
     CorpusWorld w = new CorpusWorld(proxy);
     w.testClass = testClass.getSimpleName();
-    for (Map.Entry<String, Map<String, String>> bucket : FIXTURE.entrySet()) {
-      assertEquals(200, w.store.put("/" + bucket.getKey(), "").statusCode(), "create " + bucket.getKey());
-      for (Map.Entry<String, String> o : bucket.getValue().entrySet()) {
-        w.putFixture(bucket.getKey(), o.getKey());
-      }
-    }
-    assertEquals(204, proxy.adminClient().put("/" + PUBLIC + "?policy", PUBLIC_POLICY).statusCode(), "public policy");
+    w.state.createFixture();
     StsClient.Response assumed = proxy.sts().call(ASSUMER, "AssumeRole",
         Map.of("RoleArn", READ_ONLY_ROLE, "RoleSessionName", "corpus"));
     assertEquals(200, assumed.status(), assumed.body());
     w.readOnlyRole = assumed.credentials("AssumeRole");
-    w.baseline = w.snapshot(true);
     return w;
   }
 
@@ -176,10 +166,6 @@ final class CorpusWorld {
 
   TokengateExtension proxy() {
     return proxy;
-  }
-
-  BackendView backend() {
-    return backend;
   }
 
   Credentials credentials(HostileCase.Who who) {
@@ -258,7 +244,7 @@ final class CorpusWorld {
       String bucket = watched.substring(0, slash);
       String key = watched.substring(slash + 1);
       if (e.changes.stream().noneMatch(ch -> ch.bucket().equals(bucket) && ch.key().equals(key))) {
-        Optional<byte[]> now = backend.read(bucket, key);
+        Optional<byte[]> now = state.read(bucket, key);
         String want = FIXTURE.get(bucket).get(key);
         if (now.isEmpty() || !want.equals(new String(now.get(), StandardCharsets.UTF_8))) {
           problems.add(watched + " should still hold '" + want + "' but holds "
@@ -266,10 +252,10 @@ final class CorpusWorld {
         }
       }
     }
-    Snapshot after = snapshot(!seen.isEmpty() || c.scenario != null);
-    problems.addAll(changes(e, after));
-    if (after.differsFrom(baseline) || !e.changes.isEmpty() || !problems.isEmpty()) {
-      restore();
+    WorldState.Snapshot after = state.snapshot(!seen.isEmpty() || c.scenario != null);
+    problems.addAll(state.changes(e, after));
+    if (after.differsFrom(state.baseline()) || !e.changes.isEmpty() || !problems.isEmpty()) {
+      state.restore();
     }
     report(c, response, problems);
     if (!problems.isEmpty()) {
@@ -278,28 +264,27 @@ final class CorpusWorld {
     }
   }
 
+  private static boolean reportStarted;
+
   /**
    * One line per case in {@code target/hostile-corpus.txt}: PASS or FAIL, the class, the case, what
    * came back and, for a failure, what was wrong. The lead's list of what remains to fix.
    */
-  private static boolean reportStarted;
-
   private void report(HostileCase c, WireResponse response, List<String> problems) {
     String got = response.status() + (response.code() == null ? "" : " " + response.code());
     String line = (problems.isEmpty() ? "PASS" : "FAIL") + " | " + testClass + " | " + c.name + " | expected "
         + c.expect + " | got " + got + (problems.isEmpty() ? "" : " | " + String.join(" / ", problems).replace('\n', ' '))
         + System.lineSeparator();
     try {
-      java.nio.file.Path file = java.nio.file.Path.of("target", "hostile-corpus.txt");
+      Path file = Path.of("target", "hostile-corpus.txt");
       synchronized (CorpusWorld.class) {
         if (!reportStarted) {
-          java.nio.file.Files.deleteIfExists(file); // one report per test JVM
+          Files.deleteIfExists(file); // one report per test JVM
           reportStarted = true;
         }
       }
-      java.nio.file.Files.writeString(file, line,
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-    } catch (java.io.IOException e) {
+      Files.writeString(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
       // The report is a convenience; the assertion below is what counts.
     }
   }
@@ -310,7 +295,7 @@ final class CorpusWorld {
     if (c.target != null && c.host == null) {
       String path = c.target.indexOf('?') < 0 ? c.target : c.target.substring(0, c.target.indexOf('?'));
       // Lenient (malformed escapes kept), as the project's own canonical-path decoder.
-      String decoded = new String(dev.tokengate.sigv4.UriEncoding.decode(path, false), StandardCharsets.UTF_8).substring(1);
+      String decoded = new String(UriEncoding.decode(path, false), StandardCharsets.UTF_8).substring(1);
       int slash = decoded.indexOf('/');
       if (slash > 0 && FIXTURE.containsKey(decoded.substring(0, slash))
           && FIXTURE.get(decoded.substring(0, slash)).containsKey(decoded.substring(slash + 1))) {
@@ -320,204 +305,4 @@ final class CorpusWorld {
     return keys;
   }
 
-  /** What differs from the baseline other than what the case expected to change. */
-  private List<String> changes(Expect e, Snapshot after) throws Exception {
-    List<String> problems = new ArrayList<>();
-    Set<String> expected = new TreeSet<>();
-    for (Expect.Change change : e.changes) {
-      expected.add(change.bucket() + "/" + change.key());
-      Optional<byte[]> now = backend.read(change.bucket(), change.key());
-      if (change.bytes() == null && now.isPresent()) {
-        problems.add(change.bucket() + "/" + change.key() + " should have been deleted");
-      } else if (change.bytes() != null && (now.isEmpty() || !new String(now.get(), StandardCharsets.UTF_8)
-          .equals(new String(change.bytes(), StandardCharsets.UTF_8)))) {
-        problems.add(change.bucket() + "/" + change.key() + " should hold '" + new String(change.bytes(), StandardCharsets.UTF_8)
-            + "' but holds " + now.map(b -> "'" + new String(b, StandardCharsets.UTF_8) + "'").orElse("nothing"));
-      }
-    }
-    Set<String> buckets = new TreeSet<>(baseline.listing().keySet());
-    buckets.addAll(after.listing().keySet());
-    for (String bucket : buckets) {
-      if (e.scratch.contains(bucket)) {
-        continue;
-      }
-      Map<String, String> before = baseline.listing().get(bucket);
-      Map<String, String> now = after.listing().get(bucket);
-      if (before == null) {
-        problems.add("the backend now has a bucket '" + bucket + "' it did not have");
-        continue;
-      }
-      if (now == null) {
-        problems.add("the backend lost bucket '" + bucket + "'");
-        continue;
-      }
-      Set<String> keys = new TreeSet<>(before.keySet());
-      keys.addAll(now.keySet());
-      for (String key : keys) {
-        if (expected.contains(bucket + "/" + key)) {
-          continue;
-        }
-        if (!before.containsKey(key)) {
-          BackendView.ObjectState created = after.state() == null || after.state().buckets().get(bucket) == null
-              ? null : after.state().buckets().get(bucket).objects().get(key);
-          problems.add("the backend now has an object " + bucket + "/" + key + (created == null ? ""
-              : created.acl().contains("AllUsers") ? " (its ACL grants AllUsers)" : " (private ACL)"));
-        } else if (!now.containsKey(key)) {
-          problems.add("the backend lost " + bucket + "/" + key);
-        } else if (!before.get(key).equals(now.get(key))) {
-          problems.add(bucket + "/" + key + " was rewritten (" + before.get(key) + " -> " + now.get(key) + ")");
-        } else if (after.state() != null) {
-          BackendView.ObjectState b = baseline.state().buckets().get(bucket).objects().get(key);
-          BackendView.ObjectState a = after.state().buckets().get(bucket).objects().get(key);
-          if (!b.equals(a)) {
-            problems.add(bucket + "/" + key + " changed: " + describeChange(b, a));
-          }
-        }
-      }
-      if (after.state() != null) {
-        BackendView.BucketState b = baseline.state().buckets().get(bucket);
-        BackendView.BucketState a = after.state().buckets().get(bucket);
-        if (!b.acl().equals(a.acl())) {
-          problems.add("bucket " + bucket + " ACL changed: " + a.acl());
-        }
-        if (!b.uploads().equals(a.uploads())) {
-          problems.add("bucket " + bucket + " multipart uploads changed: " + a.uploads());
-        }
-      }
-    }
-    Map<String, String> policiesBefore = new TreeMap<>(baseline.policies());
-    Map<String, String> policiesAfter = new TreeMap<>(after.policies());
-    for (String scratch : e.scratch) {
-      policiesBefore.keySet().removeIf(f -> f.contains(scratch));
-      policiesAfter.keySet().removeIf(f -> f.contains(scratch));
-    }
-    if (!policiesBefore.equals(policiesAfter)) {
-      problems.add("bucket policies changed: " + policiesBefore + " -> " + policiesAfter);
-    }
-    return problems;
-  }
-
-  private static String describeChange(BackendView.ObjectState b, BackendView.ObjectState a) {
-    List<String> d = new ArrayList<>();
-    if (!b.sha256().equals(a.sha256())) {
-      d.add("bytes");
-    }
-    if (!b.contentType().equals(a.contentType())) {
-      d.add("content type " + b.contentType() + " -> " + a.contentType());
-    }
-    if (!b.userMetadata().equals(a.userMetadata())) {
-      d.add("metadata " + b.userMetadata() + " -> " + a.userMetadata());
-    }
-    if (!b.acl().equals(a.acl())) {
-      d.add("ACL -> " + a.acl());
-    }
-    return String.join(", ", d);
-  }
-
-  /**
-   * The world as far as cases can change it: per bucket each object's ETag, size and date (the
-   * listing), the proxy's stored bucket policies (files under its data dir, read directly), and,
-   * when asked for, the backend's full state.
-   */
-  record Snapshot(Map<String, Map<String, String>> listing, Map<String, String> policies, BackendView.State state) {
-    boolean differsFrom(Snapshot other) {
-      return !listing.equals(other.listing) || !policies.equals(other.policies)
-          || (state != null && other.state != null && !state.equals(other.state));
-    }
-  }
-
-  Snapshot snapshot(boolean full) throws Exception {
-    Map<String, Map<String, String>> listing = new TreeMap<>();
-    for (String bucket : backend.buckets()) {
-      Map<String, String> objects = new TreeMap<>();
-      String xml = store.get("/" + bucket + "?list-type=2&max-keys=1000").body();
-      for (int at = xml.indexOf("<Contents>"); at >= 0; at = xml.indexOf("<Contents>", at + 1)) {
-        String entry = xml.substring(at, xml.indexOf("</Contents>", at));
-        objects.put(RawS3Client.element(entry, "Key"), RawS3Client.element(entry, "ETag") + " "
-            + RawS3Client.element(entry, "Size") + " bytes " + RawS3Client.element(entry, "LastModified"));
-      }
-      listing.put(bucket, objects);
-    }
-    Map<String, String> policies = new TreeMap<>();
-    java.nio.file.Path dir = proxy.dataDir();
-    try (var files = java.nio.file.Files.walk(dir)) {
-      for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-        String name = dir.relativize(f).toString();
-        if (name.contains("polic")) {
-          policies.put(name, java.nio.file.Files.readString(f));
-        }
-      }
-    }
-    return new Snapshot(listing, policies, full ? backend.state() : null);
-  }
-
-  /** Puts the world back to the fixture: buckets, objects, uploads, ACLs, policies. */
-  void restore() throws Exception {
-    BackendView.State now = backend.state();
-    for (String bucket : now.buckets().keySet()) {
-      if (!FIXTURE.containsKey(bucket)) {
-        abortUploads(bucket);
-        for (String key : backend.keys(bucket)) {
-          store.delete("/" + bucket + "/" + RawS3Client.keyPath(key));
-        }
-        store.delete("/" + bucket);
-        proxy.adminClient().delete("/" + bucket + "?policy");
-      }
-    }
-    for (Map.Entry<String, Map<String, String>> bucket : FIXTURE.entrySet()) {
-      String name = bucket.getKey();
-      BackendView.BucketState state = now.buckets().get(name);
-      BackendView.BucketState want = baseline.state().buckets().get(name);
-      if (state == null) {
-        store.put("/" + name, "");
-      } else if (!state.acl().equals(want.acl())) {
-        store.send("PUT", "/" + name + "?acl", new byte[0], Map.of("x-amz-acl", "private"));
-      }
-      abortUploads(name);
-      for (String key : backend.keys(name)) {
-        BackendView.ObjectState o = state == null ? null : state.objects().get(key);
-        if (!bucket.getValue().containsKey(key) || o == null || !o.equals(want.objects().get(key))) {
-          store.delete("/" + name + "/" + RawS3Client.keyPath(key));
-        }
-      }
-      for (String key : bucket.getValue().keySet()) {
-        if (!backend.exists(name, key)) {
-          putFixture(name, key);
-        }
-      }
-    }
-    RawS3Client admin = proxy.adminClient();
-    for (String name : FIXTURE.keySet()) {
-      var policy = admin.get("/" + name + "?policy");
-      boolean wanted = name.equals(PUBLIC);
-      if (wanted && !(policy.statusCode() == 200 && policy.body().equals(PUBLIC_POLICY))) {
-        admin.put("/" + name + "?policy", PUBLIC_POLICY);
-      } else if (!wanted && policy.statusCode() == 200) {
-        admin.delete("/" + name + "?policy");
-      }
-    }
-    // Object dates change when a fixture object is put back: later cases compare with this.
-    baseline = snapshot(true);
-  }
-
-  private void putFixture(String bucket, String key) throws Exception {
-    var r = store.put("/" + bucket + "/" + RawS3Client.keyPath(key), FIXTURE.get(bucket).get(key));
-    assertEquals(200, r.statusCode(), "fixture " + bucket + "/" + key + ": " + r.body());
-  }
-
-  private void abortUploads(String bucket) throws Exception {
-    var r = store.get("/" + bucket + "?uploads");
-    if (r.statusCode() != 200) {
-      return;
-    }
-    String xml = r.body();
-    for (int at = xml.indexOf("<Upload>"); at >= 0; at = xml.indexOf("<Upload>", at + 1)) {
-      String upload = xml.substring(at, xml.indexOf("</Upload>", at));
-      String key = RawS3Client.element(upload, "Key");
-      String id = RawS3Client.element(upload, "UploadId");
-      if (key != null && id != null) {
-        store.delete("/" + bucket + "/" + RawS3Client.keyPath(key) + "?uploadId=" + RawS3Client.queryEncode(id));
-      }
-    }
-  }
 }
