@@ -1,5 +1,6 @@
 package dev.tokengate.proxy;
 
+import dev.tokengate.proxy.harness.RawS3Client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -37,6 +37,26 @@ public final class BucketName {
     return !(allDigitsAndDots && name.chars().filter(c -> c == '.').count() == 3);
   }
 
+  /**
+   * A name that may address an existing bucket in a path ({@code /bucket/key}): also the legacy
+   * us-east-1 forms (upper case, underscores, up to 255 characters) that {@link #isValid} refuses
+   * for new buckets and virtual-host labels.
+   */
+  public static boolean isAddressable(String name) {
+    if (name == null || name.isEmpty() || name.length() > 255 || name.equals(".") || name.equals("..")) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean validLabel(String name, int start, int end) {
     return end > start && name.charAt(start) != '-' && name.charAt(end - 1) != '-';
   }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokengate.policy.s3.S3Operation;
-import dev.tokengate.policy.s3.S3Request;
+import dev.tokengate.proxy.s3.request.S3RequestModelParser;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,12 @@ class BackendErrorRewriterTest {
     AuthenticatedRequest a = new AuthenticatedRequest(
         new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri), "OURID", Service.S3, Caller.anonymous(),
         PayloadMode.UNSIGNED, null);
-    return new AuthorizedRequest(a, S3Request.of(method.name(), "b", "k", Map.of()), S3Operation.GET_OBJECT);
+    try {
+      return new AuthorizedRequest(
+          a, S3RequestModelParser.parse(method.name(), "/b/k", List.of(), null, false), null, false, false);
+    } catch (S3Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static EmbeddedChannel exchange(HttpMethod method, String uri) {
