@@ -252,7 +252,11 @@ final class CorpusWorld {
         }
       }
     }
-    WorldState.Snapshot after = state.snapshot(!seen.isEmpty() || c.scenario != null);
+    boolean full = !seen.isEmpty() || c.scenario != null;
+    WorldState.Snapshot after = state.snapshot(full);
+    if (!seen.isEmpty() && e.changes.isEmpty()) {
+      after = state.settle(after, full);
+    }
     problems.addAll(state.changes(e, after));
     if (after.differsFrom(state.baseline()) || !e.changes.isEmpty() || !problems.isEmpty()) {
       state.restore();

@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Headers: names compared case-insensitively, so two lines that differ only in case are one header
  * given twice (refused, 400 InvalidArgument, whichever line the backend would have read); values
- * with CR, LF or NUL refused; and {@code x-amz-copy-source} read as S3 reads it (percent-decoded
- * once, {@code +} a plus, {@code bucket/key[?versionId=v]} and nothing else), so the object
- * authorized is the object copied.
+ * with CR, LF or NUL refused; and {@code x-amz-copy-source} read as S3 reads it (URL-decoded once,
+ * {@code +} a space, {@code bucket/key[?versionId=v]} and nothing else), so the object authorized is
+ * the object copied.
  */
 @Timeout(120)
 class HeaderCorpusTest {
@@ -55,6 +55,15 @@ class HeaderCorpusTest {
     return refused(400, IA)
         .or(400, null, "the HTTP codec may refuse the line itself, with its own code")
         .or(403, "SignatureDoesNotMatch", "a codec that ends the line at LF sees other headers than were signed");
+  }
+
+  /**
+   * A header the signature check itself reads, given twice: the table's 400 InvalidArgument, or the
+   * framing layer's 400 BadRequest when it refuses repeated framing and authentication headers
+   * before anything reads them. Both refuse before authentication.
+   */
+  static Expect authHeaderTwice() {
+    return refused(400, IA).or(400, "BadRequest", "the framing layer refuses repeated auth headers before the model");
   }
 
   static Stream<HostileCase> cases() {
@@ -91,14 +100,14 @@ class HeaderCorpusTest {
         .header("X-Amz-Grant-Read", "id=\"someone\"").body("x").expect(refused(400, IA)));
     cases.add(of("x-amz-content-sha256 twice", ONE_BUCKET_USER, "PUT", "/hmine/public/new").body("x")
         .header("x-amz-content-sha256", "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881")
-        .header("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD").expect(refused(400, IA)));
+        .header("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD").expect(authHeaderTwice()));
     cases.add(of("x-amz-date twice (both signed)", ONE_BUCKET_USER, "GET", "/hmine/public/a.txt")
-        .header("x-amz-date", "{now}").header("X-Amz-Date", "{now}").expect(refused(400, IA)));
+        .header("x-amz-date", "{now}").header("X-Amz-Date", "{now}").expect(authHeaderTwice()));
     cases.add(of("x-amz-security-token twice (both signed)", READ_ONLY_ROLE, "DELETE", "/hmine/public/a.txt")
-        .header("x-amz-security-token", "{token}").header("X-Amz-Security-Token", "{token}").expect(refused(400, IA)));
+        .header("x-amz-security-token", "{token}").header("X-Amz-Security-Token", "{token}").expect(authHeaderTwice()));
     // Two Authorization lines cannot both be the signature: the authenticator refuses them.
     cases.add(of("Authorization twice", ONE_BUCKET_USER, "DELETE", "/hmine/secret/k")
-        .tamper(r -> r.header("authorization", r.value("authorization"))).expect(refused(400, IA)));
+        .tamper(r -> r.header("authorization", r.value("authorization"))).expect(authHeaderTwice()));
     cases.add(of("Content-Type twice", ONE_BUCKET_USER, "PUT", "/hmine/public/new").body("x")
         .header("Content-Type", "text/plain").header("content-type", "text/html").expect(refused(400, IA)));
     cases.add(of("x-amz-meta-a twice", ONE_BUCKET_USER, "PUT", "/hmine/public/new").body("x")
@@ -159,9 +168,13 @@ class HeaderCorpusTest {
         .header("x-amz-copy-source", "hother/other/k").expect(refused(403, AD)));
     cases.add(of("copy from secret/k", ONE_BUCKET_USER, "PUT", DST).header("x-amz-copy-source", "/hmine/secret/k")
         .expect(refused(403, AD)));
-    cases.add(of("copy 'top+secret': a plus stays a plus (allowed; copies the plus object)", ONE_BUCKET_USER, "PUT", DST)
-        .header("x-amz-copy-source", "/hmine/top+secret").expect(ok(200).creates("hmine", "public/dst", "a plus is not a space")));
-    cases.add(of("copy 'top%2Bsecret' is the plus object too", ONE_BUCKET_USER, "PUT", DST)
+    // AWS URL-decodes the copy source with '+' as a space: an unencoded "foo++bar.txt" source gave
+    // NoSuchKey (aws/aws-cli#614, aws-sdk-js#1821). So a raw '+' names "top secret" (denied); only
+    // %2B names the plus object. (Issue 8's table first said "+ stays a plus"; AWS's behaviour and
+    // the model's PercentDecoding say otherwise, and what matters is that both sides read the same.)
+    cases.add(of("copy 'top+secret': a raw plus is a space, so 'top secret' (denied)", ONE_BUCKET_USER, "PUT", DST)
+        .header("x-amz-copy-source", "/hmine/top+secret").expect(refused(403, AD)));
+    cases.add(of("copy 'top%2Bsecret' is the plus object (allowed)", ONE_BUCKET_USER, "PUT", DST)
         .header("x-amz-copy-source", "/hmine/top%2Bsecret").expect(ok(200).creates("hmine", "public/dst", "a plus is not a space")));
     cases.add(of("copy 'top%20secret' is the denied 'top secret'", ONE_BUCKET_USER, "PUT", DST)
         .header("x-amz-copy-source", "/hmine/top%20secret").expect(refused(403, AD)));
@@ -206,7 +219,8 @@ class HeaderCorpusTest {
     cases.add(of("copy source with overlong %C0%AF", ONE_BUCKET_USER, "PUT", DST)
         .header("x-amz-copy-source", "/hmine/secret%C0%AFk").expect(badUri));
     cases.add(of("copy source bucket 'HMINE'", ONE_BUCKET_USER, "PUT", DST).header("x-amz-copy-source", "/HMINE/public/a.txt")
-        .expect(refused(400, IA).or(400, "InvalidBucketName", "the bucket-name rule applied to the source bucket")));
+        .expect(refused(400, IA).or(400, "InvalidBucketName", "the bucket-name rule applied to the source bucket")
+            .or(403, AD, "a legacy us-east-1 name still addresses a bucket, which the user may not read")));
     cases.add(of("copy into secret/ (PutObject denied)", ONE_BUCKET_USER, "PUT", "/hmine/secret/dst")
         .header("x-amz-copy-source", "/hmine/public/a.txt").expect(refused(403, AD)));
     cases.add(of("read-only copy", READ_ONLY_ROLE, "PUT", DST).header("x-amz-copy-source", "/hmine/public/a.txt")

@@ -94,6 +94,35 @@ final class WorldState {
     return new Snapshot(listing, policies, full ? backend.state() : null);
   }
 
+  /**
+   * The snapshot once the backend has finished what an aborted upload left in flight: S3Proxy
+   * writes an upload to a temporary object ({@code key-<uuid>}) and removes it only after it
+   * notices that the proxy dropped the connection, so a snapshot taken right after the answer can
+   * catch it. Reads again (no sleeping, at most two seconds) while the only difference from the
+   * baseline is objects that were not there; a difference that stays is a real one.
+   */
+  Snapshot settle(Snapshot after, boolean full) throws Exception {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (onlyAddedObjects(after) && System.nanoTime() < deadline) {
+      after = snapshot(full);
+    }
+    return after;
+  }
+
+  private boolean onlyAddedObjects(Snapshot after) {
+    if (!after.differsFrom(baseline) || !after.policies().equals(baseline.policies())
+        || !after.listing().keySet().equals(baseline.listing().keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, Map<String, String>> bucket : baseline.listing().entrySet()) {
+      Map<String, String> now = after.listing().get(bucket.getKey());
+      if (!now.entrySet().containsAll(bucket.getValue().entrySet())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Puts the world back to the fixture: buckets, objects, uploads, ACLs, policies. */
   void restore() throws Exception {
     BackendView.State now = backend.state();
