@@ -127,7 +127,8 @@ final class CorpusWorld {
       """.formatted(ACCOUNT, ONE_BUCKET.accessKeyId(), ONE_BUCKET.secretAccessKey(), PREFIX.accessKeyId(),
       PREFIX.secretAccessKey(), ASSUMER.accessKeyId(), ASSUMER.secretAccessKey(), READ_ONLY_ROLE, ACCOUNT);
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  // Generous: a loaded CI machine is slow, and only a proxy that hangs ever waits this long.
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
   private final TokengateExtension proxy;
   private final WorldState state;
