@@ -152,10 +152,12 @@ class StsTokenFramingCorpusTest {
         .header("x-amz-security-token", "").expect(refused(403, "InvalidAccessKeyId").or(400, "InvalidToken",
             "an empty token line is a malformed token rather than an absent one")));
 
-    // HTTP framing: refused before the model, the connection closed, the backend never asked.
+    // HTTP framing: refused before the model, the connection closed, the backend never asked. An
+    // oversized header section has AWS's documented code; for the rest AWS's front end answers
+    // malformed HTTP with a bare 400 (no documented S3 code), so only the status is asserted.
     String host = "Host: {host}\r\n";
     cases.add(scenario("a 70 KB header", raw("GET /hmine/public/a.txt HTTP/1.1\r\n" + host + "x-amz-meta-big: "
-        + "a".repeat(70_000) + "\r\nConnection: close\r\n\r\n")).expect(status(431)));
+        + "a".repeat(70_000) + "\r\nConnection: close\r\n\r\n")).expect(refused(431, "RequestHeaderSectionTooLarge")));
     cases.add(scenario("a 100 KB request line", raw("GET /hmine/public/a.txt?x=" + "a".repeat(100_000) + " HTTP/1.1\r\n" + host
         + "Connection: close\r\n\r\n")).expect(status(414)));
     cases.add(scenario("a header line without a colon", raw("GET /hmine/public/a.txt HTTP/1.1\r\n" + host
