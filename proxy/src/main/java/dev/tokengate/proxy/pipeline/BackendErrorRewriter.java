@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * it: our request id, the request's Resource, and a few S3 headers the client may need. Successful
  * responses stream through untouched.
  *
- * <pre>… → BucketPolicyHandler → <b>BackendErrorRewriter</b> → BackendForwarder → ErrorResponder</pre>
+ * <pre>… → MissingKeyMasker → <b>BackendErrorRewriter</b> → BackendForwarder → ErrorResponder</pre>
  */
 public final class BackendErrorRewriter extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(BackendErrorRewriter.class);
