@@ -77,8 +77,12 @@ class StsPermissionsEndToEndTest {
           policies:
             calls: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "sts:AssumeRole", Resource: "*"}]}
       roles:
-        - name: teams
-          trustPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:root"}, Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}]}
+        - name: teams            # trusts two users to assume it; tagging and source identity are left to their own policies
+          trustPolicy:
+            Version: "2012-10-17"
+            Statement:
+              - {Effect: Allow, Principal: {AWS: ["arn:aws:iam::123456789012:user/alice", "arn:aws:iam::123456789012:user/tagger"]}, Action: "sts:AssumeRole"}
+              - {Effect: Allow, Principal: {AWS: "arn:aws:iam::123456789012:root"}, Action: ["sts:TagSession", "sts:SetSourceIdentity"]}
           policies:
             abac: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: ["s3:PutObject", "s3:GetObject"], Resource: "arn:aws:s3:::teams/${aws:PrincipalTag/team}/*"}]}
         - name: root-trust
