@@ -37,17 +37,18 @@ public final class SigV2Verifier {
   /** Verifies a path-style request: the canonical resource path is the raw request path. */
   public void verify(SignedRequest request, SigV2Authorization auth, String secretKey)
       throws AuthenticationException {
-    verify(request, auth, secretKey, request.rawPath());
+    verify(request, auth, secretKey, null);
   }
 
   /**
-   * @param canonicalResourcePath {@code /bucket/key} as the client encoded it (for virtual-host
-   *     requests the caller prepends {@code /bucket}); sub-resources are appended here
+   * @param hostBucket the bucket the Host header names (virtual-hosted style), or null for a
+   *     path-style request; it is part of what the client signed, so a request signed for one
+   *     bucket's Host cannot be replayed with another's
    * @throws AuthenticationException REQUEST_TIME_TOO_SKEWED, PRESIGN_EXPIRED, SIGNATURE_MISMATCH
    */
-  public void verify(
-      SignedRequest request, SigV2Authorization auth, String secretKey, String canonicalResourcePath)
+  public void verify(SignedRequest request, SigV2Authorization auth, String secretKey, String hostBucket)
       throws AuthenticationException {
+    String canonicalResourcePath = canonicalResourcePath(hostBucket, request.rawPath());
     Instant now = clock.instant();
     if (auth.style() == AuthStyle.QUERY) {
       if (now.isAfter(auth.requestTime())) {
@@ -63,6 +64,15 @@ public final class SigV2Verifier {
         auth.signature().getBytes(StandardCharsets.US_ASCII))) {
       throw SignatureVerifier.mismatch(auth.accessKeyId(), stringToSign, auth.signature(), null);
     }
+  }
+
+  /**
+   * The path part of S3's CanonicalizedResource: {@code "/" + bucket} for a virtual-hosted request
+   * (so {@code GET /} on {@code Host: b.s3…} is {@code /b/}), then the request path as the client
+   * encoded it (not decoded); sub-resources are appended by {@link #stringToSign}.
+   */
+  public static String canonicalResourcePath(String hostBucket, String rawPath) {
+    return hostBucket == null ? rawPath : "/" + hostBucket + rawPath;
   }
 
   /** Base64 HMAC-SHA1 of the string to sign. */

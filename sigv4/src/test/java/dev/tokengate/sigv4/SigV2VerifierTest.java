@@ -15,10 +15,11 @@ class SigV2VerifierTest {
   private static final String SECRET = S3Examples.SECRET;
   private static final Clock MARCH_2007 = S3Examples.clockAt(Instant.parse("2007-03-27T19:40:00Z"));
 
-  private static void verify(SignedRequest r, Clock clock, String resource)
+  /** Verifies a virtual-hosted request: the bucket is the one its Host header names. */
+  private static void verify(SignedRequest r, Clock clock, String hostBucket)
       throws AuthenticationException {
     SigV2Authorization auth = (SigV2Authorization) AuthorizationParser.parse(r);
-    new SigV2Verifier(clock).verify(r, auth, SECRET, resource);
+    new SigV2Verifier(clock).verify(r, auth, SECRET, hostBucket);
   }
 
   @Test
@@ -28,7 +29,7 @@ class SigV2VerifierTest {
         "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
     assertEquals("GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/johnsmith/photos/puppy.jpg",
         SigV2Verifier.stringToSign(r, AuthStyle.HEADER, "/johnsmith/photos/puppy.jpg"));
-    verify(r, MARCH_2007, "/johnsmith/photos/puppy.jpg");
+    verify(r, MARCH_2007, "johnsmith");
   }
 
   @Test
@@ -37,7 +38,7 @@ class SigV2VerifierTest {
         "User-Agent", "Mozilla/5.0", "Host", "johnsmith.s3.amazonaws.com",
         "Date", "Tue, 27 Mar 2007 19:42:41 +0000",
         "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:htDYFYduRNen8P9ZfE/s9SuKy0U=");
-    verify(r, MARCH_2007, "/johnsmith/");
+    verify(r, MARCH_2007, "johnsmith");
   }
 
   @Test
@@ -47,7 +48,7 @@ class SigV2VerifierTest {
         "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:c2WLPFtWHVgbEmeEG93a4cG37dM=");
     assertEquals("GET\n\n\nTue, 27 Mar 2007 19:44:46 +0000\n/johnsmith/?acl",
         SigV2Verifier.stringToSign(r, AuthStyle.HEADER, "/johnsmith/"));
-    verify(r, MARCH_2007, "/johnsmith/");
+    verify(r, MARCH_2007, "johnsmith");
   }
 
   @Test
@@ -67,8 +68,7 @@ class SigV2VerifierTest {
         + "x-amz-meta-reviewedby:joe@johnsmith.net,jane@johnsmith.net\n"
         + "/static.johnsmith.net/db-backup.dat.gz",
         SigV2Verifier.stringToSign(r, AuthStyle.HEADER, "/static.johnsmith.net/db-backup.dat.gz"));
-    verify(r, S3Examples.clockAt(Instant.parse("2007-03-27T21:06:08Z")),
-        "/static.johnsmith.net/db-backup.dat.gz");
+    verify(r, S3Examples.clockAt(Instant.parse("2007-03-27T21:06:08Z")), "static.johnsmith.net");
   }
 
   @Test
@@ -76,9 +76,9 @@ class SigV2VerifierTest {
     SignedRequest r = request("GET", "/photos/puppy.jpg",
         "AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D"
             + "&Expires=1175139620", "Host", "johnsmith.s3.amazonaws.com");
-    verify(r, MARCH_2007, "/johnsmith/photos/puppy.jpg");
+    verify(r, MARCH_2007, "johnsmith");
     AuthenticationException e = assertThrows(AuthenticationException.class, () -> verify(r,
-        S3Examples.clockAt(Instant.ofEpochSecond(1175139621)), "/johnsmith/photos/puppy.jpg"));
+        S3Examples.clockAt(Instant.ofEpochSecond(1175139621)), "johnsmith"));
     assertEquals(AuthFailure.PRESIGN_EXPIRED, e.reason());
   }
 
@@ -110,7 +110,28 @@ class SigV2VerifierTest {
         "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
         "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
     AuthenticationException e = assertThrows(AuthenticationException.class, () -> verify(r,
-        S3Examples.clockAt(Instant.parse("2007-03-27T19:53:00Z")), "/johnsmith/photos/puppy.jpg"));
+        S3Examples.clockAt(Instant.parse("2007-03-27T19:53:00Z")), "johnsmith"));
     assertEquals(AuthFailure.REQUEST_TIME_TOO_SKEWED, e.reason());
+  }
+
+  @Test
+  void virtualHostedSignatureCoversTheHostBucket() throws Exception {
+    SignedRequest r = request("GET", "/photos/puppy.jpg", "",
+        "Host", "johnsmith.s3.amazonaws.com", "Date", "Tue, 27 Mar 2007 19:36:42 +0000",
+        "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
+    verify(r, MARCH_2007, "johnsmith");
+    // The same captured request replayed against another bucket's Host, or read path-style.
+    for (String otherBucket : new String[] {"otherbucket", "johnsmith2", null}) {
+      AuthenticationException e = assertThrows(AuthenticationException.class,
+          () -> verify(r, MARCH_2007, otherBucket), String.valueOf(otherBucket));
+      assertEquals(AuthFailure.SIGNATURE_MISMATCH, e.reason());
+    }
+  }
+
+  @Test
+  void canonicalResourcePathPrependsTheHostBucket() {
+    assertEquals("/johnsmith/", SigV2Verifier.canonicalResourcePath("johnsmith", "/"));
+    assertEquals("/b/a%20b/c", SigV2Verifier.canonicalResourcePath("b", "/a%20b/c"));
+    assertEquals("/b/k", SigV2Verifier.canonicalResourcePath(null, "/b/k"));
   }
 }

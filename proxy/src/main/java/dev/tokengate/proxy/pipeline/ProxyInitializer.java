@@ -1,7 +1,9 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.backend.HeadBucket;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -13,6 +15,10 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>{@code IdleStateHandler} + {@link IdleConnectionCloser}: connections idle both ways close.
  *   <li>{@code HttpServerCodec}: HTTP/1.1 framing; bodies stream as chunks of at most 64 KiB.
+ *   <li>{@link PipelinedRequestHolder}: pipelined requests are held until the response before
+ *       them has been written, so every later handler sees one request at a time.
+ *   <li>{@link HttpFramingValidator}: a head the decoder failed on, Content-Length with
+ *       Transfer-Encoding, a repeated framing or authentication header → 400/431/414 and close.
  *   <li>{@code HttpServerKeepAliveHandler}: connection reuse and {@code Connection: close}.
  *   <li>{@link StsRequestAggregator}: STS calls are buffered whole (their signature covers the
  *       form body); S3 requests keep streaming.
@@ -28,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link AwsChunkedDecoder}: aws-chunked framing removed, chunk/trailer signatures and checksums verified.
  *   <li>{@link DeleteObjectsFilter}: DeleteObjects parsed strictly, authorized key by key, re-serialised;
  *       denied keys merged into the backend's result.
- *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded.
+ *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded, and go with their bucket.
  *   <li>{@link MissingKeyMasker}: a 404 becomes 403 for callers who may not list the bucket.
+ *   <li>{@link BackendErrorRewriter}: a backend's error answered as the proxy's own S3 error, never relayed raw.
  *   <li>{@link BackendForwarder}: the backend request built from the model, re-signed; response
  *       streamed back.
  *   <li>{@link ErrorResponder}: every error response, and 500 for anything unexpected.
@@ -45,10 +52,29 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private static final int IDLE_SECONDS = 120;
   private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
+  /**
+   * Strict framing: Content-Length with Transfer-Encoding, or Transfer-Encoding in HTTP/1.0, fails
+   * the decoder (RFC 9112) instead of being silently resolved; several Content-Length values fail
+   * it; lines must end in CRLF. {@link HttpFramingValidator} answers every failure.
+   */
+  private static final HttpDecoderConfig DECODER =
+      new HttpDecoderConfig()
+          .setMaxInitialLineLength(MAX_INITIAL_LINE)
+          .setMaxHeaderSize(MAX_HEADER_SIZE)
+          .setMaxChunkSize(MAX_CHUNK_SIZE)
+          .setUseRfc9112TransferEncoding(true)
+          .setAllowDuplicateContentLengths(false)
+          .setStrictLineParsing(true);
+
+  /** The codec's own pipelining bound would throw; {@link PipelinedRequestHolder} bounds it instead. */
+  private static final int UNBOUNDED_PIPELINE = Integer.MAX_VALUE;
+
   private final ProxyServices services;
+  private final HeadBucket headBucket;
 
   public ProxyInitializer(ProxyServices services) {
     this.services = services;
+    this.headBucket = new HeadBucket(services.backendPool(), services.backendRequests());
   }
 
   @Override
@@ -56,11 +82,14 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
         .addLast("idleClose", new IdleConnectionCloser())
-        .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
+        .addLast("http", new HttpServerCodec(DECODER, UNBOUNDED_PIPELINE))
+        .addLast("pipelining", new PipelinedRequestHolder())
+        .addLast("framing", new HttpFramingValidator(MAX_INITIAL_LINE, MAX_HEADER_SIZE))
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("sts", new StsRequestAggregator())
         .addLast("authenticate", new RequestAuthenticator(
-            services.credentials(), services.verifier(), services.sigV2(), services.regions()))
+            services.credentials(), services.verifier(), services.sigV2(), services.regions(),
+            services.virtualHosts()))
         .addLast("queryApis", new QueryApiHandler(services.queryApis()))
         .addLast("model", new S3RequestModeler(services.virtualHosts()))
         .addLast("authorize", new RequestAuthorizer(
@@ -70,8 +99,9 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("payload", new PayloadVerifier())
         .addLast("awsChunked", new AwsChunkedDecoder())
         .addLast("deleteObjects", new DeleteObjectsFilter())
-        .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies()))
+        .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies(), headBucket))
         .addLast("missingKeys", new MissingKeyMasker())
+        .addLast("backendErrors", new BackendErrorRewriter())
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))
         .addLast("errors", new ErrorResponder());
   }

@@ -6,6 +6,7 @@ import dev.tokengate.proxy.identity.ResolvedCredential;
 import dev.tokengate.proxy.s3.AuthFailureMapper;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
+import dev.tokengate.proxy.s3.VirtualHosts;
 import dev.tokengate.sigv4.AuthenticationException;
 import dev.tokengate.sigv4.AuthorizationParser;
 import dev.tokengate.sigv4.ParsedAuthorization;
@@ -18,6 +19,7 @@ import dev.tokengate.sigv4.SignedRequest;
 import dev.tokengate.sigv4.VerifiedRequest;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -43,16 +45,20 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
   private final SignatureVerifier verifier;
   private final SigV2Verifier sigV2;
   private final Set<String> regions;
+  private final VirtualHosts virtualHosts;
   private final MessageDigest sha256;
   private final BodyDiscarder body = new BodyDiscarder();
 
   /**
    * @param sigV2 verifies legacy SigV2 requests; null refuses them (the default)
    * @param regions the S3 signing regions accepted, preferred first; others get AuthorizationHeaderMalformed
+   * @param virtualHosts names the Host bucket that SigV2 signs (SigV4 signs the Host header itself)
    */
   public RequestAuthenticator(
-      CredentialResolver credentials, SignatureVerifier verifier, SigV2Verifier sigV2, Set<String> regions) {
+      CredentialResolver credentials, SignatureVerifier verifier, SigV2Verifier sigV2, Set<String> regions,
+      VirtualHosts virtualHosts) {
     this.credentials = credentials;
+    this.virtualHosts = virtualHosts;
     this.verifier = verifier;
     this.sigV2 = sigV2;
     this.regions = regions;
@@ -105,8 +111,9 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
         if (sigV2 == null || service != Service.S3) {
           throw new S3Exception(S3Error.INVALID_REQUEST, "Please use AWS4-HMAC-SHA256.");
         }
+        String hostBucket = virtualHosts.bucketOf(head.headers().get(HttpHeaderNames.HOST));
         ResolvedCredential resolved = credentials.resolve(v2);
-        sigV2.verify(signed, v2, resolved.secretAccessKey());
+        sigV2.verify(signed, v2, resolved.secretAccessKey(), hostBucket);
         // SigV2 does not sign the body: it streams on unchecked, as UNSIGNED-PAYLOAD would.
         return new AuthenticatedRequest(head, requestId, service, resolved.caller(), PayloadMode.UNSIGNED, null);
       }

@@ -3,6 +3,13 @@ package dev.tokengate.proxy.s3;
 /**
  * Every S3 wire error the proxy itself answers, with its code written literally (grep it against
  * AWS's error table), HTTP status and default message.
+ *
+ * <p>HTTP framing errors: S3 answers a request it cannot parse (a malformed header line, an invalid
+ * Content-Length, two Host headers) with 400 {@code BadRequest} "An error occurred when parsing the
+ * HTTP request.", and an oversized head, which it measures together with the request line, with
+ * {@code RequestHeaderSectionTooLarge} and its {@code MaxSizeAllowed} (recorded in public S3
+ * traces and in S3-compatible servers' conformance tests). S3 sends those with 400; the proxy
+ * uses HTTP's own statuses for an oversized head, 431 (header section) and 414 (request line).
  */
 public enum S3Error {
   ACCESS_DENIED("AccessDenied", 403, "Access Denied"),
@@ -12,6 +19,7 @@ public enum S3Error {
       "AuthorizationQueryParametersError", 400, "Error parsing the X-Amz-Credential parameter."),
   BAD_DIGEST(
       "BadDigest", 400, "The Content-MD5 or checksum value that you specified did not match what the server received."),
+  BAD_REQUEST("BadRequest", 400, "An error occurred when parsing the HTTP request."),
   EXPIRED_TOKEN("ExpiredToken", 400, "The provided token has expired."),
   INCOMPLETE_BODY(
       "IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header."),
@@ -30,9 +38,13 @@ public enum S3Error {
       "MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."),
   METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
   MISSING_SECURITY_HEADER("MissingSecurityHeader", 400, "Your request is missing a required header."),
+  NO_SUCH_BUCKET("NoSuchBucket", 404, "The specified bucket does not exist"),
   NO_SUCH_BUCKET_POLICY("NoSuchBucketPolicy", 404, "The bucket policy does not exist"),
   NOT_IMPLEMENTED(
       "NotImplemented", 501, "A header you provided implies functionality that is not implemented."),
+  REQUEST_HEADER_SECTION_TOO_LARGE(
+      "RequestHeaderSectionTooLarge", 431, "Your request header section exceeds the maximum allowed size."),
+  REQUEST_LINE_TOO_LONG("RequestHeaderSectionTooLarge", 414, "Your request line exceeds the maximum allowed size."),
   REQUEST_TIME_TOO_SKEWED(
       "RequestTimeTooSkewed", 403, "The difference between the request time and the server's time is too large."),
   SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "Please reduce your request rate."),

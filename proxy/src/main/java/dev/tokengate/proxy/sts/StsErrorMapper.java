@@ -12,6 +12,10 @@ public final class StsErrorMapper {
   private StsErrorMapper() {}
 
   public static StsException fromS3(S3Exception e) {
+    if (e.error() == null) {
+      // A relayed backend error answers an S3 request; STS and IAM calls never reach the backend.
+      return new StsException(StsError.INTERNAL_FAILURE, S3Error.INTERNAL_ERROR.defaultMessage());
+    }
     return switch (e.error()) {
       case INVALID_ACCESS_KEY_ID -> new StsException(
           StsError.INVALID_CLIENT_TOKEN_ID, "The security token included in the request is invalid.");
@@ -29,9 +33,10 @@ public final class StsErrorMapper {
           new StsException(StsError.INCOMPLETE_SIGNATURE, e.getMessage());
       case ACCESS_DENIED -> new StsException(StsError.ACCESS_DENIED, e.getMessage());
       case INVALID_ARGUMENT, INVALID_REQUEST, MALFORMED_POLICY, MALFORMED_XML, BAD_DIGEST, INCOMPLETE_BODY,
-          INVALID_URI, INVALID_BUCKET_NAME, INVALID_DIGEST, KEY_TOO_LONG,
-          X_AMZ_CONTENT_SHA256_MISMATCH -> new StsException(StsError.INVALID_PARAMETER_VALUE, e.getMessage());
-      case METHOD_NOT_ALLOWED, NOT_IMPLEMENTED, NO_SUCH_BUCKET_POLICY -> new StsException(
+          INVALID_URI, INVALID_BUCKET_NAME, INVALID_DIGEST, KEY_TOO_LONG, X_AMZ_CONTENT_SHA256_MISMATCH,
+          BAD_REQUEST, REQUEST_HEADER_SECTION_TOO_LARGE, REQUEST_LINE_TOO_LONG -> new StsException(
+              StsError.INVALID_PARAMETER_VALUE, e.getMessage());
+      case METHOD_NOT_ALLOWED, NOT_IMPLEMENTED, NO_SUCH_BUCKET, NO_SUCH_BUCKET_POLICY -> new StsException(
           StsError.INVALID_ACTION, e.getMessage());
       case SERVICE_UNAVAILABLE -> new StsException(StsError.SERVICE_UNAVAILABLE, e.getMessage());
       case INTERNAL_ERROR -> new StsException(StsError.INTERNAL_FAILURE, e.getMessage());

@@ -4,6 +4,7 @@ import dev.tokengate.policy.s3.CopySource;
 import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.policy.s3.S3OperationClassifier;
 import dev.tokengate.policy.s3.S3Request;
+import dev.tokengate.proxy.s3.BucketName;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class S3RequestModelParser {
     String bucket;
     String key;
     if (hostBucket != null) {
-      if (!BucketNames.isDnsCompatible(hostBucket)) {
+      if (!BucketName.isValid(hostBucket)) {
         throw new S3Exception(S3Error.INVALID_BUCKET_NAME);
       }
       bucket = hostBucket;
@@ -80,7 +81,7 @@ public final class S3RequestModelParser {
           throw PercentDecoding.invalid(); // "//key": no bucket to name
         }
         bucket = null;
-      } else if (!BucketNames.isAddressable(bucket)) {
+      } else if (!BucketName.isAddressable(bucket)) {
         throw new S3Exception(S3Error.INVALID_BUCKET_NAME);
       }
     }
@@ -96,7 +97,7 @@ public final class S3RequestModelParser {
     if (op == S3Operation.UNKNOWN || op == S3Operation.POST_OBJECT) {
       throw unsupported(m, bucket, key, query, all);
     }
-    if (op == S3Operation.CREATE_BUCKET && !BucketNames.isDnsCompatible(bucket)) {
+    if (op == S3Operation.CREATE_BUCKET && !BucketName.isValid(bucket)) {
       throw new S3Exception(S3Error.INVALID_BUCKET_NAME);
     }
     Map<String, String> params = new LinkedHashMap<>();
@@ -144,6 +145,7 @@ public final class S3RequestModelParser {
       return out;
     }
     int count = 0;
+    Set<String> authSeen = new java.util.HashSet<>();
     for (String part : raw.split("&", -1)) {
       if (part.isEmpty()) {
         continue;
@@ -155,8 +157,14 @@ public final class S3RequestModelParser {
       String name = PercentDecoding.form(eq < 0 ? part : part.substring(0, eq));
       String value = eq < 0 ? "" : PercentDecoding.form(part.substring(eq + 1));
       String lower = name.toLowerCase(Locale.ROOT);
-      if (AUTH_PARAMS.contains(lower) || IGNORED_PARAMS.contains(lower)) {
-        // Read by the authenticator from the raw query; a repeat there is its refusal to make.
+      if (AUTH_PARAMS.contains(lower)) {
+        // Read by the authenticator; given twice, two readers could take different copies.
+        if (!authSeen.add(lower)) {
+          throw argument("The parameter " + printable(name) + " is given more than once.", name, null);
+        }
+        continue;
+      }
+      if (IGNORED_PARAMS.contains(name)) {
         continue;
       }
       if (out.putIfAbsent(name, value) != null) {
@@ -239,7 +247,7 @@ public final class S3RequestModelParser {
     }
     String bucket = decoded.substring(0, slash);
     String key = decoded.substring(slash + 1);
-    if (!BucketNames.isAddressable(bucket)) {
+    if (!BucketName.isAddressable(bucket)) {
       throw bad;
     }
     try {
