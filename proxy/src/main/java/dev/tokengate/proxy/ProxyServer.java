@@ -104,7 +104,7 @@ public final class ProxyServer implements AutoCloseable {
       regions.add(config.region());
       regions.add("us-east-1");
       this.pool =
-          new BackendPool(new InetSocketAddress(backend.uri().getHost(), portOf(backend)), 3000);
+          new BackendPool(new InetSocketAddress(backend.uri().getHost(), portOf(backend)), config.backendTimeouts());
       ProxyInitializer initializer =
           new ProxyInitializer(
               new ProxyServices(

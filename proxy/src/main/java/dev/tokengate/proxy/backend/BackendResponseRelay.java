@@ -13,12 +13,21 @@ import org.slf4j.LoggerFactory;
  * exchange currently using the connection, and drops (releases) anything that arrives while the
  * connection sits idle in the pool.
  *
- * <pre>idle → HttpClientCodec → BackendResponseRelay</pre>
+ * <p>It also starts and ends the connection's {@link BackendStallTimer} with each exchange, and
+ * hands its {@link BackendStall} events to the exchange.
+ *
+ * <pre>idle → HttpClientCodec → BackendStallTimer → <b>BackendResponseRelay</b></pre>
  */
 public final class BackendResponseRelay extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(BackendResponseRelay.class);
 
+  private final BackendStallTimer timer;
   private BackendListener listener;
+  private int exchanges;
+
+  public BackendResponseRelay(BackendStallTimer timer) {
+    this.timer = timer;
+  }
 
   public static BackendResponseRelay of(Channel channel) {
     BackendResponseRelay relay = channel.pipeline().get(BackendResponseRelay.class);
@@ -28,15 +37,23 @@ public final class BackendResponseRelay extends ChannelInboundHandlerAdapter {
     return relay;
   }
 
-  public void attach(BackendListener listener) {
+  /**
+   * Starts an exchange on this connection.
+   *
+   * @return whether the connection served an exchange before (so it may have died idle in the pool)
+   */
+  public boolean attach(BackendListener listener) {
     if (this.listener != null) {
       throw new IllegalStateException("a backend connection serves one exchange at a time");
     }
     this.listener = listener;
+    timer.begin();
+    return exchanges++ > 0;
   }
 
   public void detach() {
     listener = null;
+    timer.end();
   }
 
   @Override
@@ -66,7 +83,14 @@ public final class BackendResponseRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && listener == null) {
+    if (evt instanceof BackendStall stall) {
+      BackendListener current = listener;
+      listener = null;
+      ctx.close();
+      if (current != null) {
+        current.onBackendStalled(stall);
+      }
+    } else if (evt instanceof IdleStateEvent && listener == null) {
       ctx.close();
     } else {
       ctx.fireUserEventTriggered(evt);
