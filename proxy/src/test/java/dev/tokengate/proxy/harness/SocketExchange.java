@@ -80,6 +80,26 @@ public record SocketExchange(int status, String head, long contentLength, byte[]
      */
     public SocketExchange send(String method, String path, byte[] body, Duration pauseAfterHead)
         throws IOException, InterruptedException {
+      return send(method, path, body, body.length, () -> { }, pause(pauseAfterHead));
+    }
+
+    private static MidBody pause(Duration d) {
+      return () -> Thread.sleep(d.toMillis());
+    }
+
+    /** Something a test does in the middle of an upload (stop or kill the backend, say). */
+    @FunctionalInterface
+    public interface MidBody {
+      void run() throws Exception;
+    }
+
+    /**
+     * As {@link #send(String, String, byte[], Duration)}, but only the first {@code splitAt} bytes of
+     * the body go out before {@code midBody} runs; then the rest, unless the server has cut the
+     * upload off meanwhile. {@code afterHead} runs once the response head is in, before its body is read.
+     */
+    public SocketExchange send(String method, String path, byte[] body, int splitAt, MidBody midBody,
+        MidBody afterHead) throws IOException, InterruptedException {
       String amzDate = RawS3Client.amzDate(Instant.now());
       String hash = RawS3Client.sha256(body);
       List<SignedRequest.Header> signed = new ArrayList<>();
@@ -97,12 +117,17 @@ public record SocketExchange(int status, String head, long contentLength, byte[]
       OutputStream out = socket.getOutputStream();
       try {
         out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
+        out.write(body, 0, splitAt);
         out.flush();
+        if (splitAt < body.length) {
+          run(midBody);
+          out.write(body, splitAt, body.length - splitAt);
+          out.flush();
+        }
       } catch (IOException cutOff) {
         // The server gave up on the upload; what it answered (if anything) is still to be read.
       }
-      return read(socket.getInputStream(), start, deadline, pauseAfterHead);
+      return read(socket.getInputStream(), start, deadline, afterHead);
     }
 
     @Override
@@ -111,13 +136,23 @@ public record SocketExchange(int status, String head, long contentLength, byte[]
     }
   }
 
-  private static SocketExchange read(InputStream in, long start, long deadline, Duration pauseAfterHead)
+  private static void run(Connection.MidBody step) throws InterruptedException {
+    try {
+      step.run();
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("the test's own step failed", e); // not an I/O failure of the exchange
+    }
+  }
+
+  private static SocketExchange read(InputStream in, long start, long deadline, Connection.MidBody afterHead)
       throws InterruptedException {
     ByteArrayOutputStream received = new ByteArrayOutputStream();
     String head = null;
     long contentLength = -1;
     boolean closed = false;
-    boolean paused = pauseAfterHead.isZero();
+    boolean paused = false;
     try {
       while (System.nanoTime() < deadline) {
         if (head != null && contentLength >= 0 && received.size() >= contentLength) {
@@ -143,7 +178,7 @@ public record SocketExchange(int status, String head, long contentLength, byte[]
             contentLength = contentLength(head);
             received.reset();
             if (!paused) {
-              Thread.sleep(pauseAfterHead.toMillis());
+              run(afterHead);
               paused = true;
             }
           }
