@@ -45,6 +45,7 @@ class BackendFaultsTest {
   @RegisterExtension
   final TokengateExtension proxy = TokengateExtension.withConfig("""
           backendTimeouts: {connectSeconds: 1, responseSeconds: 1.5, idleSeconds: 1.5}
+          backendCircuitBreaker: {failures: 3, openSeconds: 1}
           """)
       .fakeBackend(r -> r.path().startsWith("/warm/") ? CannedResponse.of(200, "text/plain", "warm") : script.answer(r));
 
@@ -352,5 +353,25 @@ class BackendFaultsTest {
     assertEquals(200, r.status(), r.head());
     assertTrue(r.complete(), "got " + r.body().length + " of " + object.length);
     assertArrayEquals(object, r.body());
+  }
+
+  @Test
+  void aBackendThatKeepsFailingIsAnsweredAtOnceUntilAProbeSucceeds() throws Exception {
+    script = BackendSpy.Responder.always(CannedResponse.hangUp());
+    for (int i = 0; i < 3; i++) {
+      assertUnavailable(get("/b/k"));
+    }
+    assertEquals(3, proxy.spy().requests().size());
+    SocketExchange refused = get("/b/k");
+    assertUnavailable(refused);
+    assertTrue(RawS3Client.element(refused.bodyUtf8(), "Message").contains("not sent"), refused.bodyUtf8());
+    assertEquals(3, proxy.spy().requests().size(), "refused without trying the backend");
+
+    Thread.sleep(1100); // the open period: then one request probes
+    script = BackendSpy.Responder.always(CannedResponse.of(200, "text/plain", "back"));
+    SocketExchange probe = get("/b/k");
+    assertEquals(200, probe.status(), probe.head());
+    assertEquals("back", probe.bodyUtf8());
+    assertEquals(200, get("/b/k").status(), "closed again");
   }
 }

@@ -39,7 +39,10 @@ public final class BackendPool implements AutoCloseable {
   private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
   private final ChannelGroup all = new DefaultChannelGroup("backend", GlobalEventExecutor.INSTANCE);
 
-  public BackendPool(InetSocketAddress address, BackendTimeouts timeouts) {
+  private final BackendCircuit circuit;
+
+  public BackendPool(InetSocketAddress address, BackendTimeouts timeouts, BackendCircuit circuit) {
+    this.circuit = circuit;
     this.bootstrap =
         new Bootstrap()
             .channel(NioSocketChannel.class)
@@ -55,7 +58,7 @@ public final class BackendPool implements AutoCloseable {
                         .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                         .addLast("codec", new HttpClientCodec(4096, 65536, 65536))
                         .addLast("stall", timer)
-                        .addLast("relay", new BackendResponseRelay(timer));
+                        .addLast("relay", new BackendResponseRelay(timer, circuit));
                   }
                 });
   }
@@ -65,15 +68,22 @@ public final class BackendPool implements AutoCloseable {
    * BackendResponseRelay}.
    *
    * @param fresh a new connection, never a pooled one (a retry after a pooled one turned out dead)
+   * @return fails with {@link BackendCircuit.Open} while the backend is considered down
    */
   public Future<Channel> acquire(EventLoop loop, boolean fresh) {
     if (!loop.inEventLoop()) {
       throw new IllegalStateException("backend connections are acquired on their own event loop");
     }
+    BackendCircuit.Admission admission = circuit.admit();
+    if (admission == BackendCircuit.Admission.REFUSED) {
+      return loop.newFailedFuture(new BackendCircuit.Open());
+    }
+    boolean probe = admission == BackendCircuit.Admission.PROBE;
     if (!fresh) {
       ArrayDeque<Channel> waiting = idleOn(loop);
       for (Channel ch; (ch = waiting.pollFirst()) != null; ) {
         if (ch.isActive()) {
+          BackendResponseRelay.of(ch).admitted(probe);
           return loop.newSucceededFuture(ch);
         }
         ch.close();
@@ -84,19 +94,25 @@ public final class BackendPool implements AutoCloseable {
     connecting.addListener(f -> {
       if (f.isSuccess()) {
         Channel ch = connecting.channel();
+        BackendResponseRelay.of(ch).admitted(probe);
         all.add(ch);
         ch.closeFuture().addListener(closed -> idleOn(loop).remove(ch));
         if (!connected.trySuccess(ch)) {
-          ch.close(); // the promise was cancelled meanwhile
+          release(ch); // the promise was cancelled meanwhile; the circuit hears it was given up
+          ch.close();
         }
       } else {
+        circuit.failed(probe);
         connected.tryFailure(f.cause());
       }
     });
     return connected;
   }
 
-  /** Returns a connection after an exchange: kept for reuse if still open, else let go. */
+  /**
+   * Returns a connection after an exchange, or one acquired and then not used: kept for reuse if
+   * still open, else let go.
+   */
   public void release(Channel channel) {
     BackendResponseRelay.of(channel).detach();
     ArrayDeque<Channel> waiting = idleOn(channel.eventLoop());

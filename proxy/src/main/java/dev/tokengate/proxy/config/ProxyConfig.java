@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
  *   connectSeconds: 5
  *   responseSeconds: 30
  *   idleSeconds: 30
+ * backendCircuitBreaker:        # a failing backend answered at once; see BackendCircuitBreaker
+ *   failures: 5
+ *   openSeconds: 5
  * shadowMode: false             # log "would deny" and forward anyway
  * acceptSigV2: false            # legacy SigV2 (s3cmd --signature-v2, rclone --s3-v2-auth)
  * virtualHostDomains: [s3.local] # Host bucket.s3.local names the bucket (virtual-hosted style)
@@ -54,7 +57,8 @@ public record ProxyConfig(
     @JsonProperty("shadowMode") Boolean shadowMode,
     @JsonProperty("acceptSigV2") Boolean acceptSigV2,
     @JsonProperty("virtualHostDomains") List<String> virtualHostDomains,
-    @JsonProperty("backendTimeouts") BackendTimeouts backendTimeouts) {
+    @JsonProperty("backendTimeouts") BackendTimeouts backendTimeouts,
+    @JsonProperty("backendCircuitBreaker") BackendCircuitBreaker backendCircuitBreaker) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
@@ -70,16 +74,17 @@ public record ProxyConfig(
     acceptSigV2 = acceptSigV2 != null && acceptSigV2;
     virtualHostDomains = virtualHostDomains == null ? List.of() : List.copyOf(virtualHostDomains);
     backendTimeouts = backendTimeouts == null ? BackendTimeouts.defaults() : backendTimeouts;
+    backendCircuitBreaker = backendCircuitBreaker == null ? BackendCircuitBreaker.defaults() : backendCircuitBreaker;
   }
 
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
-    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The defaults with a listen address and a data directory. */
   public static ProxyConfig of(String listen, String dataDir) {
-    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static ProxyConfig load(Path file) throws IOException {
@@ -125,6 +130,7 @@ public record ProxyConfig(
       backend.problems("backend", problems);
     }
     backendTimeouts.problems("backendTimeouts", problems);
+    backendCircuitBreaker.problems("backendCircuitBreaker", problems);
     Set<String> keyIds = new HashSet<>();
     Set<String> userNames = new HashSet<>();
     for (int i = 0; i < users.size(); i++) {

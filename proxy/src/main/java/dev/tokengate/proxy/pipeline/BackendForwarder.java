@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.backend.BackendCircuit;
 import dev.tokengate.proxy.backend.BackendListener;
 import dev.tokengate.proxy.backend.BackendPool;
 import dev.tokengate.proxy.backend.BackendRequestFactory;
@@ -132,7 +133,15 @@ public final class BackendForwarder extends ChannelInboundHandlerAdapter impleme
       // The frontend went away or the exchange was aborted while connecting.
       if (f.isSuccess()) {
         f.getNow().close();
+        pool.release(f.getNow());
       }
+      return;
+    }
+    if (f.cause() instanceof BackendCircuit.Open) {
+      // The circuit logged its opening once; a line per refused request would flood the log.
+      LOG.debug("request {}: refused, backend circuit open", r.requestId());
+      fail(new S3Exception(S3Error.SERVICE_UNAVAILABLE,
+          "The backend object store is failing; the request was not sent. Please try again."));
       return;
     }
     if (!f.isSuccess()) {
