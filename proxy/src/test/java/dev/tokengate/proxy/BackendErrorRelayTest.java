@@ -1,24 +1,26 @@
 package dev.tokengate.proxy;
 
-import dev.tokengate.proxy.harness.RawS3Client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import dev.tokengate.proxy.ScriptedBackend.Reply;
-import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.harness.BackendSpy;
+import dev.tokengate.proxy.harness.CannedResponse;
+import dev.tokengate.proxy.harness.RawS3Client;
+import dev.tokengate.proxy.harness.TokengateExtension;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,38 +29,50 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class BackendErrorRelayTest {
-  static final String BACKEND_KEY = "BACKENDAKID000000001";
+  /** What the fake backend answers; each test sets it. */
+  private volatile BackendSpy.Responder script = r -> CannedResponse.of(500);
 
+  @RegisterExtension final TokengateExtension proxy = TokengateExtension.defaults().fakeBackend(r -> script.answer(r));
   @TempDir Path dir;
-  private ScriptedBackend backend;
-  private ProxyServer server;
-  private RawS3Client client;
   private LogCapture log;
 
   @BeforeEach
-  void start() throws Exception {
-    backend = new ScriptedBackend();
-    Path config = dir.resolve("c.yaml");
-    Files.writeString(config, """
-        listen: 127.0.0.1:0
-        dataDir: %s
-        backend: {endpoint: "%s", accessKey: %s, secretKey: backend-secret-backend-secret-00}
-        """.formatted(dir.resolve("d"), backend.endpoint(), BACKEND_KEY));
-    server = ProxyServer.start(ProxyConfig.load(config), Clock.systemUTC());
-    client = new RawS3Client(server.endpoint());
+  void capture() {
     log = new LogCapture();
   }
 
   @AfterEach
-  void stop() {
+  void release() {
     log.close();
-    server.close();
-    backend.close();
+  }
+
+  private void answer(BackendSpy.Responder next) {
+    script = next;
+  }
+
+  private static CannedResponse xml(int status, String body, String... headers) {
+    return reply(status, headers).withHeader("Content-Type", "application/xml")
+        .withBody(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static CannedResponse reply(int status, String... headers) {
+    CannedResponse r = CannedResponse.of(status);
+    for (int i = 0; i < headers.length; i += 2) {
+      r = r.withHeader(headers[i], headers[i + 1]);
+    }
+    return r;
+  }
+
+  private String backendKey() {
+    return proxy.backendConfig().accessKey();
+  }
+
+  private int backendPort() {
+    return URI.create(proxy.backendConfig().endpoint()).getPort();
   }
 
   private HttpResponse<String> send(String method, String path, Map<String, String> headers) throws Exception {
-    return client.send(method, path, new byte[0], server.admin().accessKeyId(), server.admin().secretAccessKey(),
-        Instant.now(), headers);
+    return proxy.adminClient().send(method, path, new byte[0], headers);
   }
 
   private HttpResponse<String> send(String method, String path) throws Exception {
@@ -68,9 +82,9 @@ class BackendErrorRelayTest {
   /** What a backend error body may disclose; none of it may reach the client. */
   private String disclosing(String code, String message) {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
-        + "</Message><AWSAccessKeyId>" + BACKEND_KEY + "</AWSAccessKeyId>"
+        + "</Message><AWSAccessKeyId>" + backendKey() + "</AWSAccessKeyId>"
         + "<StringToSign>AWS4-HMAC-SHA256\n20250101T000000Z</StringToSign>"
-        + "<CanonicalRequest>GET\n/b/k\n\nhost:127.0.0.1:" + backend.port() + "</CanonicalRequest>"
+        + "<CanonicalRequest>GET\n/b/k\n\nhost:127.0.0.1:" + backendPort() + "</CanonicalRequest>"
         + "<RequestId>BACKEND-REQUEST-ID</RequestId><HostId>BACKEND-HOST-ID</HostId></Error>";
   }
 
@@ -80,8 +94,8 @@ class BackendErrorRelayTest {
     String ours = r.headers().firstValue("x-amz-request-id").orElseThrow();
     assertEquals(ours, RawS3Client.element(r.body(), "RequestId"), "header and body carry our request id");
     assertEquals("tokengate", RawS3Client.element(r.body(), "HostId"));
-    for (String secret : List.of(BACKEND_KEY, "BACKEND-REQUEST-ID", "BACKEND-HOST-ID", "StringToSign",
-        "CanonicalRequest", "AWSAccessKeyId", Integer.toString(backend.port()))) {
+    for (String secret : List.of(backendKey(), "BACKEND-REQUEST-ID", "BACKEND-HOST-ID", "StringToSign",
+        "CanonicalRequest", "AWSAccessKeyId", Integer.toString(backendPort()))) {
       assertFalse(r.body().contains(secret), secret + " in " + r.body());
       r.headers().map().forEach((k, v) -> assertFalse(v.toString().contains(secret), k + ": " + v));
     }
@@ -91,50 +105,50 @@ class BackendErrorRelayTest {
 
   @Test
   void signatureMismatchAtTheBackendIsOurInternalErrorAndOneWarning() throws Exception {
-    backend.answer(r -> Reply.xml(403, disclosing("SignatureDoesNotMatch", "The request signature we calculated does not match"),
+    answer(r -> xml(403, disclosing("SignatureDoesNotMatch", "The request signature we calculated does not match"),
         "x-amz-request-id", "BACKEND-REQUEST-ID", "x-amz-id-2", "BACKEND-HOST-ID"));
-    HttpResponse<String> r = send("GET", "/b/a+b%7Ec");
+    HttpResponse<String> r = send("GET", "/bkt/a+b%7Ec");
     assertOurs(r, "InternalError", 500);
     assertEquals("We encountered an internal error. Please try again.", RawS3Client.element(r.body(), "Message"));
     List<String> warnings = log.at(Level.WARN);
     assertEquals(1, warnings.size(), warnings.toString());
     assertTrue(warnings.get(0).contains("SignatureDoesNotMatch") && warnings.get(0).contains("backend.secretKey"), warnings.get(0));
-    assertFalse(warnings.get(0).contains(BACKEND_KEY), warnings.get(0));
+    assertFalse(warnings.get(0).contains(backendKey()), warnings.get(0));
     assertTrue(log.withStackTraces().isEmpty());
   }
 
   @Test
   void otherAuthenticationRefusalsAreInternalErrorsToo() throws Exception {
     for (String code : List.of("InvalidAccessKeyId", "AuthorizationHeaderMalformed", "RequestTimeTooSkewed")) {
-      backend.answer(r -> Reply.xml(code.equals("AuthorizationHeaderMalformed") ? 400 : 403, disclosing(code, "m")));
-      assertOurs(send("GET", "/b/k"), "InternalError", 500);
+      answer(r -> xml(code.equals("AuthorizationHeaderMalformed") ? 400 : 403, disclosing(code, "m")));
+      assertOurs(send("GET", "/bkt/k"), "InternalError", 500);
     }
     assertEquals(3, log.at(Level.WARN).size(), log.at(Level.WARN).toString());
   }
 
   @Test
   void clientErrorsKeepTheBackendsCodeAndMessage() throws Exception {
-    backend.answer(r -> Reply.xml(404, disclosing("NoSuchKey", "The specified key does not exist."),
+    answer(r -> xml(404, disclosing("NoSuchKey", "The specified key does not exist."),
         "x-amz-request-id", "BACKEND-REQUEST-ID", "x-amz-id-2", "BACKEND-HOST-ID"));
-    HttpResponse<String> missing = send("GET", "/b/no%20such/key");
+    HttpResponse<String> missing = send("GET", "/bkt/no%20such/key");
     assertOurs(missing, "NoSuchKey", 404);
     assertEquals("The specified key does not exist.", RawS3Client.element(missing.body(), "Message"));
-    assertEquals("/b/no such/key", RawS3Client.element(missing.body(), "Resource"));
+    assertEquals("/bkt/no such/key", RawS3Client.element(missing.body(), "Resource"));
 
-    backend.answer(r -> Reply.xml(409, disclosing("BucketNotEmpty", "The bucket you tried to delete is not empty")));
-    assertOurs(send("DELETE", "/b"), "BucketNotEmpty", 409);
+    answer(r -> xml(409, disclosing("BucketNotEmpty", "The bucket you tried to delete is not empty")));
+    assertOurs(send("DELETE", "/bkt"), "BucketNotEmpty", 409);
 
-    backend.answer(r -> Reply.xml(412, disclosing("PreconditionFailed", "At least one of the pre-conditions you specified did not hold")));
-    assertOurs(send("GET", "/b/k", Map.of("If-Match", "\"nope\"")), "PreconditionFailed", 412);
+    answer(r -> xml(412, disclosing("PreconditionFailed", "At least one of the pre-conditions you specified did not hold")));
+    assertOurs(send("GET", "/bkt/k", Map.of("If-Match", "\"nope\"")), "PreconditionFailed", 412);
 
-    backend.answer(r -> Reply.xml(416, disclosing("InvalidRange", "The requested range is not satisfiable"),
+    answer(r -> xml(416, disclosing("InvalidRange", "The requested range is not satisfiable"),
         "Content-Range", "bytes */5"));
-    HttpResponse<String> range = send("GET", "/b/k", Map.of("Range", "bytes=10-20"));
+    HttpResponse<String> range = send("GET", "/bkt/k", Map.of("Range", "bytes=10-20"));
     assertOurs(range, "InvalidRange", 416);
     assertEquals("bytes */5", range.headers().firstValue("content-range").orElse(null));
 
-    backend.answer(r -> Reply.xml(503, disclosing("SlowDown", "Please reduce your request rate."), "Retry-After", "2"));
-    HttpResponse<String> slow = send("GET", "/b/k");
+    answer(r -> xml(503, disclosing("SlowDown", "Please reduce your request rate."), "Retry-After", "2"));
+    HttpResponse<String> slow = send("GET", "/bkt/k");
     assertOurs(slow, "SlowDown", 503);
     assertEquals("2", slow.headers().firstValue("retry-after").orElse(null));
     assertTrue(log.at(Level.WARN).isEmpty(), log.at(Level.WARN).toString());
@@ -143,11 +157,11 @@ class BackendErrorRelayTest {
   @Test
   void redirectsAreNeverPassedOn() throws Exception {
     for (int status : new int[] {301, 307}) {
-      backend.answer(r -> Reply.xml(status, "<Error><Code>" + (status == 301 ? "PermanentRedirect" : "TemporaryRedirect")
+      answer(r -> xml(status, "<Error><Code>" + (status == 301 ? "PermanentRedirect" : "TemporaryRedirect")
               + "</Code><Message>use the other endpoint</Message><Endpoint>b.backend.internal</Endpoint>"
               + "<Bucket>b</Bucket></Error>",
-          "Location", "http://b.backend.internal:" + backend.port() + "/k", "x-amz-bucket-region", "eu-west-3"));
-      HttpResponse<String> r = send("GET", "/b/k");
+          "Location", "http://b.backend.internal:" + backendPort() + "/k", "x-amz-bucket-region", "eu-west-3"));
+      HttpResponse<String> r = send("GET", "/bkt/k");
       assertOurs(r, "InternalError", 500);
       assertFalse(r.body().contains("backend.internal"), r.body());
       assertTrue(r.headers().firstValue("x-amz-bucket-region").isEmpty());
@@ -157,39 +171,39 @@ class BackendErrorRelayTest {
 
   @Test
   void notModifiedAndSuccessPassThrough() throws Exception {
-    backend.answer(r -> new Reply(304, Map.of("ETag", "\"abc\""), null));
-    HttpResponse<String> notModified = send("GET", "/b/k", Map.of("If-None-Match", "\"abc\""));
+    answer(r -> reply(304, "ETag", "\"abc\""));
+    HttpResponse<String> notModified = send("GET", "/bkt/k", Map.of("If-None-Match", "\"abc\""));
     assertEquals(304, notModified.statusCode());
     assertEquals("\"abc\"", notModified.headers().firstValue("etag").orElse(null));
-    backend.answer(r -> new Reply(200, Map.of("Content-Type", "text/plain"), "object bytes"));
-    HttpResponse<String> ok = send("GET", "/b/k");
+    answer(r -> reply(200, "Content-Type", "text/plain").withBody("object bytes".getBytes(StandardCharsets.UTF_8)));
+    HttpResponse<String> ok = send("GET", "/bkt/k");
     assertEquals(200, ok.statusCode());
     assertEquals("object bytes", ok.body());
   }
 
   @Test
   void headErrorsKeepTheirStatusWithoutABody() throws Exception {
-    backend.answer(r -> new Reply(404, Map.of("x-amz-request-id", "BACKEND-REQUEST-ID"), null));
-    HttpResponse<String> missing = send("HEAD", "/b/k");
+    answer(r -> reply(404, "x-amz-request-id", "BACKEND-REQUEST-ID"));
+    HttpResponse<String> missing = send("HEAD", "/bkt/k");
     assertEquals(404, missing.statusCode());
     assertEquals("", missing.body());
     assertFalse(missing.headers().firstValue("x-amz-request-id").orElseThrow().equals("BACKEND-REQUEST-ID"));
-    backend.answer(r -> new Reply(403, Map.of(), null));
-    assertEquals(403, send("HEAD", "/b/k").statusCode());
-    backend.answer(r -> new Reply(301, Map.of("Location", "http://elsewhere/"), null));
-    HttpResponse<String> moved = send("HEAD", "/b");
+    answer(r -> reply(403));
+    assertEquals(403, send("HEAD", "/bkt/k").statusCode());
+    answer(r -> reply(301, "Location", "http://elsewhere/"));
+    HttpResponse<String> moved = send("HEAD", "/bkt");
     assertEquals(500, moved.statusCode());
     assertTrue(moved.headers().firstValue("location").isEmpty());
   }
 
   @Test
   void unreadableBodiesAreOurOwnErrors() throws Exception {
-    backend.answer(r -> new Reply(502, Map.of("Content-Type", "text/html"), "<html>Bad Gateway from 10.0.0.7</html>"));
-    HttpResponse<String> gateway = send("GET", "/b/k");
+    answer(r -> reply(502, "Content-Type", "text/html").withBody("<html>Bad Gateway from 10.0.0.7</html>".getBytes(StandardCharsets.UTF_8)));
+    HttpResponse<String> gateway = send("GET", "/bkt/k");
     assertOurs(gateway, "ServiceUnavailable", 503);
     assertFalse(gateway.body().contains("10.0.0.7"));
-    backend.answer(r -> new Reply(400, Map.of(), "not xml at all"));
-    assertOurs(send("GET", "/b/k"), "InternalError", 500);
+    answer(r -> reply(400).withBody("not xml at all".getBytes(StandardCharsets.UTF_8)));
+    assertOurs(send("GET", "/bkt/k"), "InternalError", 500);
     assertEquals(2, log.at(Level.WARN).size());
   }
 
@@ -197,9 +211,9 @@ class BackendErrorRelayTest {
   void entitiesAreNeverExpanded() throws Exception {
     Path secret = dir.resolve("secret.txt");
     Files.writeString(secret, "FILE-CONTENT-SECRET");
-    backend.answer(r -> Reply.xml(404, "<?xml version=\"1.0\"?><!DOCTYPE Error [<!ENTITY x SYSTEM \"" + secret.toUri()
+    answer(r -> xml(404, "<?xml version=\"1.0\"?><!DOCTYPE Error [<!ENTITY x SYSTEM \"" + secret.toUri()
         + "\">]><Error><Code>NoSuchKey</Code><Message>&x;</Message></Error>"));
-    HttpResponse<String> r = send("GET", "/b/k");
+    HttpResponse<String> r = send("GET", "/bkt/k");
     assertFalse(r.body().contains("FILE-CONTENT-SECRET"), r.body());
     assertOurs(r, "InternalError", 500);
   }
@@ -208,21 +222,34 @@ class BackendErrorRelayTest {
   void aHugeErrorBodyIsBoundedAndTheConnectionStaysUsable() throws Exception {
     String huge = "<Error><Code>InvalidArgument</Code><Message>too big</Message><Pad>" + "x".repeat(2 * 1024 * 1024)
         + "</Pad></Error>";
-    backend.answer(r -> Reply.xml(400, huge));
-    HttpResponse<String> r = send("GET", "/b/k");
+    answer(r -> xml(400, huge));
+    HttpResponse<String> r = send("GET", "/bkt/k");
     assertOurs(r, "InvalidArgument", 400);
     assertTrue(r.body().length() < 1024, "length " + r.body().length());
-    backend.answer(r2 -> new Reply(200, Map.of(), "fine"));
-    assertEquals("fine", send("GET", "/b/k").body());
+    answer(r2 -> reply(200).withBody("fine".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("fine", send("GET", "/bkt/k").body());
   }
 
   @Test
   void listingAMissingBucketIsNoSuchBucketAndReachedTheBackendOnce() throws Exception {
-    backend.answer(r -> Reply.xml(404, disclosing("NoSuchBucket", "The specified bucket does not exist")));
+    answer(r -> xml(404, disclosing("NoSuchBucket", "The specified bucket does not exist")));
     HttpResponse<String> r = send("GET", "/nobucket?list-type=2");
     assertOurs(r, "NoSuchBucket", 404);
     assertEquals("/nobucket", RawS3Client.element(r.body(), "Resource"));
-    assertEquals(1, backend.received().size());
-    assertEquals("/nobucket?list-type=2", backend.received().get(0).uri());
+    assertEquals("/nobucket?list-type=2", proxy.spy().onlyRequest().target());
+  }
+
+  @Test
+  void aCopyFailureReportedInA200IsAnsweredAsTheProxysOwnError() throws Exception {
+    answer(r -> xml(200, disclosing("InternalError", "We encountered an internal error. Please try again.")));
+    HttpResponse<String> copy = send("PUT", "/bkt/dst", Map.of("x-amz-copy-source", "/bkt/src"));
+    assertOurs(copy, "InternalError", 500);
+
+    String result = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CopyObjectResult><ETag>\"e\"</ETag>"
+        + "<LastModified>2026-01-01T00:00:00.000Z</LastModified></CopyObjectResult>";
+    answer(r -> xml(200, result));
+    HttpResponse<String> ok = send("PUT", "/bkt/dst", Map.of("x-amz-copy-source", "/bkt/src"));
+    assertEquals(200, ok.statusCode(), ok.body());
+    assertEquals(result, ok.body(), "a real result passes unchanged");
   }
 }

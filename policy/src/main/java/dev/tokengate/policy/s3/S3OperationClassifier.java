@@ -135,9 +135,9 @@ public final class S3OperationClassifier {
         if (q.containsKey("attributes")) {
           return GET_OBJECT_ATTRIBUTES;
         }
-        return plainObject(q, GET_OBJECT);
+        return plainObject(q, GET_OBJECT, "partNumber");
       case "HEAD":
-        return plainObject(q, HEAD_OBJECT);
+        return plainObject(q, HEAD_OBJECT, "partNumber");
       case "PUT":
         if (q.containsKey("partNumber") && q.containsKey("uploadId")) {
           return copy ? UPLOAD_PART_COPY : UPLOAD_PART;
@@ -185,13 +185,18 @@ public final class S3OperationClassifier {
 
   // A plain object request carrying a bucket-only or unmapped sub-resource is not guessed at.
   private static S3Operation plainObject(Map<String, String> q, S3Operation op) {
+    return plainObject(q, op, null);
+  }
+
+  /** @param allowed a parameter of {@code op} that names a sub-resource elsewhere (GET ?partNumber=N), or null */
+  private static S3Operation plainObject(Map<String, String> q, S3Operation op, String allowed) {
     for (SubResource s : BUCKET_SUBRESOURCES) {
       if (q.containsKey(s.name())) {
         return UNKNOWN;
       }
     }
     for (String name : q.keySet()) {
-      if (UNSUPPORTED.contains(name) || OBJECT_ONLY.contains(name)) {
+      if ((UNSUPPORTED.contains(name) || OBJECT_ONLY.contains(name)) && !name.equals(allowed)) {
         return UNKNOWN;
       }
     }

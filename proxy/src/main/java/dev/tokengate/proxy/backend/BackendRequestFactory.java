@@ -4,7 +4,10 @@ import dev.tokengate.proxy.config.BackendConfig;
 import dev.tokengate.proxy.s3.request.S3RequestModel;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SignedRequest;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -77,6 +80,24 @@ public final class BackendRequestFactory {
     SignedRequest toSign = new SignedRequest(model.method(), path, query, signed);
     headers.set(
         HttpHeaderNames.AUTHORIZATION,
+        signer.authorization(toSign, backend.accessKey(), backend.secretKey(), backend.region(), "s3", amzDate, hash));
+    return out;
+  }
+
+  /**
+   * {@code HEAD /bucket}, signed with the backend's keys: whether the backend has the bucket (the
+   * proxy asks before it stores a bucket policy). A valid bucket name needs no path encoding.
+   */
+  public FullHttpRequest headBucket(String bucket) {
+    String path = "/" + bucket;
+    String amzDate = AMZ_DATE.format(clock.instant());
+    String hash = "UNSIGNED-PAYLOAD";
+    FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, path, Unpooled.EMPTY_BUFFER);
+    out.headers().set(HttpHeaderNames.HOST, hostHeader).set("x-amz-date", amzDate).set("x-amz-content-sha256", hash);
+    SignedRequest toSign = new SignedRequest("HEAD", path, "", List.of(
+        new SignedRequest.Header("host", hostHeader), new SignedRequest.Header("x-amz-date", amzDate),
+        new SignedRequest.Header("x-amz-content-sha256", hash)));
+    out.headers().set(HttpHeaderNames.AUTHORIZATION,
         signer.authorization(toSign, backend.accessKey(), backend.secretKey(), backend.region(), "s3", amzDate, hash));
     return out;
   }

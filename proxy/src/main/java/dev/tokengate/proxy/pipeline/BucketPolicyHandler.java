@@ -1,36 +1,57 @@
 package dev.tokengate.proxy.pipeline;
 
-import dev.tokengate.policy.MalformedPolicyException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
+import dev.tokengate.proxy.backend.HeadBucket;
+import dev.tokengate.proxy.s3.BucketName;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Answers the bucket-policy operations itself (Put/Get/DeleteBucketPolicy, GetBucketPolicyStatus)
- * from the {@link BucketPolicyStore}: the proxy enforces bucket policies, so it must own them, and
- * many backends (S3Proxy, MinIO with other semantics) would store but not apply them.
+ * Owns bucket policies, both ways. Inbound, it answers the bucket-policy operations itself
+ * (Put/Get/DeleteBucketPolicy, GetBucketPolicyStatus) from the {@link BucketPolicyStore}, once the
+ * backend confirmed the bucket exists ({@link HeadBucket}; else 404 NoSuchBucket): the proxy
+ * enforces bucket policies, so it must own them, and many backends would store but not apply them.
+ * Outbound, it keeps a policy from outliving its bucket: when a DeleteBucket succeeds, the policy is
+ * removed before the client hears of it.
  *
- * <pre>… → PayloadVerifier → <b>BucketPolicyHandler</b> → BackendForwarder → …</pre>
+ * <p>CreateBucket on a name the proxy still holds a policy for (the bucket was deleted behind the
+ * proxy's back) asks the backend first, and removes the policy if the bucket is indeed gone. It
+ * does not clear a policy on CreateBucket's success alone: AWS in us-east-1, and some backends,
+ * answer 200 to CreateBucket on a bucket the caller already owns, and dropping that live bucket's
+ * policy could drop its Deny statements.
+ *
+ * <pre>… → DeleteObjectsFilter → <b>BucketPolicyHandler</b> → MissingKeyMasker → BackendErrorRewriter → …</pre>
  */
-public final class BucketPolicyHandler extends ChannelInboundHandlerAdapter {
+public final class BucketPolicyHandler extends ChannelDuplexHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(BucketPolicyHandler.class);
+
   private static final Set<S3Operation> OWNED =
       Set.of(
           S3Operation.PUT_BUCKET_POLICY,
@@ -40,43 +61,110 @@ public final class BucketPolicyHandler extends ChannelInboundHandlerAdapter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private record HeldWrite(Object msg, ChannelPromise promise) {}
+
   private final BucketPolicyStore store;
+  private final HeadBucket buckets;
+
+  /** A policy operation whose body is being read. */
   private AuthorizedRequest current;
   private ByteBuf body;
+  /** A CreateBucket and its body, held while the backend says whether a stale policy's bucket exists. */
+  private final ArrayDeque<Object> heldRequest = new ArrayDeque<>();
+  private boolean holdingRequest;
+  /** The bucket of a DeleteBucket on its way to the backend. */
+  private String deleting;
+  /** Responses held until a deleted bucket's policy is out of force. */
+  private final ArrayDeque<HeldWrite> heldWrites = new ArrayDeque<>();
+  private boolean holdingWrites;
 
-  public BucketPolicyHandler(BucketPolicyStore store) {
+  public BucketPolicyHandler(BucketPolicyStore store, HeadBucket buckets) {
     this.store = store;
+    this.buckets = buckets;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof AuthorizedRequest r && OWNED.contains(r.operation())) {
-      current = r;
-      body = ctx.alloc().buffer();
+    if (msg instanceof AuthorizedRequest r) {
+      if (OWNED.contains(r.operation())) {
+        current = r;
+        body = ctx.alloc().buffer();
+        return;
+      }
+      if (r.operation() == S3Operation.CREATE_BUCKET && store.find(r.s3().bucket()) != null) {
+        holdCreateBucket(ctx, r);
+        return;
+      }
+      deleting = r.operation() == S3Operation.DELETE_BUCKET ? r.s3().bucket() : null;
     } else if (msg instanceof HttpContent content && current != null) {
       if (body.readableBytes() + content.content().readableBytes() <= BucketPolicyStore.MAX_BYTES + 1) {
         body.writeBytes(content.content());
       }
       content.release();
       if (content instanceof LastHttpContent) {
-        AuthorizedRequest r = current;
-        String text = body.toString(StandardCharsets.UTF_8);
-        releaseBody();
-        try {
-          ctx.writeAndFlush(answer(r, text));
-        } catch (S3Exception e) {
-          ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), Service.S3, e, false));
+        bodyRead(ctx);
+      }
+      return;
+    } else if (msg instanceof HttpContent && holdingRequest) {
+      heldRequest.add(msg);
+      return;
+    } else if (msg instanceof FailedRequest) {
+      releaseBody();
+      releaseHeldRequest();
+      deleting = null;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private void bodyRead(ChannelHandlerContext ctx) {
+    AuthorizedRequest r = current;
+    String text = body.toString(StandardCharsets.UTF_8);
+    releaseBody();
+    String bucket = r.s3().bucket();
+    if (!BucketName.isValid(bucket)) {
+      fail(ctx, r, BucketName.invalid(bucket));
+      return;
+    }
+    // No next request is read until this one is answered: answers stay in order.
+    ctx.channel().config().setAutoRead(false);
+    buckets.exists(ctx.channel().eventLoop(), bucket).addListener((Future<Boolean> f) -> bucketAnswered(ctx, r, text, f));
+  }
+
+  private void bucketAnswered(ChannelHandlerContext ctx, AuthorizedRequest r, String text, Future<Boolean> exists) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    String bucket = r.s3().bucket();
+    if (!exists.isSuccess()) {
+      fail(ctx, r, backendFailure(r, exists.cause()));
+      return;
+    }
+    if (!exists.getNow()) {
+      removeStale(r, bucket);
+      fail(ctx, r, new S3Exception(S3Error.NO_SUCH_BUCKET, S3Error.NO_SUCH_BUCKET.defaultMessage(),
+          Map.of("BucketName", bucket)));
+      return;
+    }
+    try {
+      answer(r, text).whenComplete((response, error) -> ctx.executor().execute(() -> {
+        if (error == null) {
+          send(ctx, response);
+        } else {
+          LOG.error("request {}: cannot change the bucket policy of {}", r.requestId(), bucket, error);
+          fail(ctx, r, new S3Exception(S3Error.INTERNAL_ERROR));
         }
-      }
-    } else {
-      if (msg instanceof FailedRequest) {
-        releaseBody();
-      }
-      ctx.fireChannelRead(msg);
+      }));
+    } catch (S3Exception e) {
+      fail(ctx, r, e);
+    } catch (RuntimeException bug) {
+      // Not the client's doing (its input failed as S3Exception above): a bug, logged once, answered 500.
+      LOG.error("request {}: bucket policy operation failed", r.requestId(), bug);
+      fail(ctx, r, new S3Exception(S3Error.INTERNAL_ERROR));
     }
   }
 
-  private FullHttpResponse answer(AuthorizedRequest r, String text) throws S3Exception {
+  /** The answer to a policy operation on a bucket that exists. */
+  private CompletableFuture<FullHttpResponse> answer(AuthorizedRequest r, String text) throws S3Exception {
     String bucket = r.s3().bucket();
     return switch (r.operation()) {
       case PUT_BUCKET_POLICY -> {
@@ -87,35 +175,138 @@ public final class BucketPolicyHandler extends ChannelInboundHandlerAdapter {
           throw new S3Exception(S3Error.MALFORMED_POLICY);
         }
         try {
-          store.put(bucket, text);
+          yield store.put(bucket, text).thenApply(v -> response(r, HttpResponseStatus.NO_CONTENT, null, null));
         } catch (MalformedPolicyException e) {
           throw new S3Exception(S3Error.MALFORMED_POLICY, e.getMessage());
         }
-        yield response(r, HttpResponseStatus.NO_CONTENT, null, null);
       }
-      case GET_BUCKET_POLICY -> response(r, HttpResponseStatus.OK, "application/json", noPolicy(bucket).text(bucket).orElseThrow());
-      case DELETE_BUCKET_POLICY -> {
-        store.delete(bucket);
-        yield response(r, HttpResponseStatus.NO_CONTENT, null, null);
-      }
-      case GET_BUCKET_POLICY_STATUS -> {
-        String policy = noPolicy(bucket).text(bucket).orElseThrow();
-        yield response(
-            r,
-            HttpResponseStatus.OK,
-            "application/xml",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PolicyStatus xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                + "<IsPublic>" + isPublic(policy) + "</IsPublic></PolicyStatus>");
-      }
+      case GET_BUCKET_POLICY -> CompletableFuture.completedFuture(
+          response(r, HttpResponseStatus.OK, "application/json", policyText(bucket)));
+      case DELETE_BUCKET_POLICY ->
+          store.delete(bucket).thenApply(had -> response(r, HttpResponseStatus.NO_CONTENT, null, null));
+      case GET_BUCKET_POLICY_STATUS -> CompletableFuture.completedFuture(response(
+          r,
+          HttpResponseStatus.OK,
+          "application/xml",
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PolicyStatus xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+              + "<IsPublic>" + isPublic(policyText(bucket)) + "</IsPublic></PolicyStatus>"));
       default -> throw new IllegalStateException("BucketPolicyHandler only answers " + OWNED + ", got " + r.operation());
     };
   }
 
-  private BucketPolicyStore noPolicy(String bucket) throws S3Exception {
-    if (store.find(bucket) == null) {
-      throw new S3Exception(S3Error.NO_SUCH_BUCKET_POLICY, S3Error.NO_SUCH_BUCKET_POLICY.defaultMessage(), Map.of("BucketName", bucket));
+  private String policyText(String bucket) throws S3Exception {
+    return store.text(bucket).orElseThrow(() -> new S3Exception(
+        S3Error.NO_SUCH_BUCKET_POLICY, S3Error.NO_SUCH_BUCKET_POLICY.defaultMessage(), Map.of("BucketName", bucket)));
+  }
+
+  /** CreateBucket waits until a policy left from an earlier bucket of that name is known stale or not. */
+  private void holdCreateBucket(ChannelHandlerContext ctx, AuthorizedRequest r) {
+    String bucket = r.s3().bucket();
+    holdingRequest = true;
+    heldRequest.add(r);
+    ctx.channel().config().setAutoRead(false);
+    buckets.exists(ctx.channel().eventLoop(), bucket).addListener((Future<Boolean> f) -> {
+      if (f.isSuccess() && !f.getNow()) {
+        removeStale(r, bucket).whenComplete((had, error) -> ctx.executor().execute(() -> releaseCreateBucket(ctx)));
+      } else {
+        // The bucket exists (CreateBucket will say so), or the backend did not answer: its policy stays.
+        releaseCreateBucket(ctx);
+      }
+    });
+  }
+
+  private void releaseCreateBucket(ChannelHandlerContext ctx) {
+    if (!holdingRequest) {
+      return;
     }
-    return store;
+    holdingRequest = false;
+    deleting = null;
+    if (!ctx.channel().isActive()) {
+      releaseHeldRequest();
+      return;
+    }
+    while (!heldRequest.isEmpty()) {
+      ctx.fireChannelRead(heldRequest.poll());
+    }
+  }
+
+  /** The backend says the bucket is gone: a policy still held for it is stale. */
+  private CompletableFuture<Boolean> removeStale(AuthorizedRequest r, String bucket) {
+    if (store.find(bucket) == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    LOG.info("request {}: bucket {} no longer exists at the backend; removing the policy it left", r.requestId(), bucket);
+    return store.delete(bucket).whenComplete((had, error) -> {
+      if (error != null) {
+        LOG.error("request {}: cannot delete the stale policy file of {}", r.requestId(), bucket, error);
+      }
+    });
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (holdingWrites) {
+      heldWrites.add(new HeldWrite(msg, promise));
+      return;
+    }
+    if (deleting != null && msg instanceof HttpResponse response) {
+      String bucket = deleting;
+      deleting = null;
+      if (response.status().code() / 100 == 2 && BucketName.isValid(bucket)) {
+        // The bucket is gone: its policy goes first, so no later request finds it in force.
+        holdingWrites = true;
+        heldWrites.add(new HeldWrite(msg, promise));
+        store.delete(bucket).whenComplete((had, error) -> ctx.executor().execute(() -> {
+          if (error != null) {
+            LOG.error("cannot delete the policy file of deleted bucket {}", bucket, error);
+          }
+          releaseWrites(ctx);
+        }));
+        return;
+      }
+    }
+    ctx.write(msg, promise);
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    if (!holdingWrites) {
+      ctx.flush();
+    }
+  }
+
+  private void releaseWrites(ChannelHandlerContext ctx) {
+    holdingWrites = false;
+    while (!heldWrites.isEmpty()) {
+      HeldWrite w = heldWrites.poll();
+      ctx.write(w.msg(), w.promise());
+    }
+    ctx.flush();
+  }
+
+  /** This handler's own answers go out behind any response held before them. */
+  private void send(ChannelHandlerContext ctx, FullHttpResponse response) {
+    if (holdingWrites) {
+      heldWrites.add(new HeldWrite(response, ctx.newPromise()));
+    } else {
+      ctx.writeAndFlush(response);
+    }
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  private void fail(ChannelHandlerContext ctx, AuthorizedRequest r, S3Exception e) {
+    ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), Service.S3, e, false));
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  private static S3Exception backendFailure(AuthorizedRequest r, Throwable cause) {
+    if (cause instanceof HeadBucket.UnexpectedStatus unexpected && unexpected.status() != 503) {
+      LOG.warn("request {}: the backend answered HEAD bucket with HTTP {}: check backend.accessKey, "
+          + "backend.secretKey and backend.region; answering 500 InternalError", r.requestId(), unexpected.status());
+      return new S3Exception(S3Error.INTERNAL_ERROR);
+    }
+    LOG.warn("request {}: backend unavailable for HEAD bucket: {}", r.requestId(), cause.toString());
+    return new S3Exception(S3Error.SERVICE_UNAVAILABLE, "The backend object store is unavailable. Please try again.");
   }
 
   /**
@@ -159,9 +350,22 @@ public final class BucketPolicyHandler extends ChannelInboundHandlerAdapter {
     current = null;
   }
 
+  private void releaseHeldRequest() {
+    holdingRequest = false;
+    while (!heldRequest.isEmpty()) {
+      ReferenceCountUtil.release(heldRequest.poll());
+    }
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     releaseBody();
+    releaseHeldRequest();
+    while (!heldWrites.isEmpty()) {
+      HeldWrite w = heldWrites.poll();
+      ReferenceCountUtil.release(w.msg());
+      w.promise().tryFailure(new java.nio.channels.ClosedChannelException());
+    }
     ctx.fireChannelInactive();
   }
 }

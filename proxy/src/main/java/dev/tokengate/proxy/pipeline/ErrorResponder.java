@@ -8,12 +8,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
@@ -93,17 +95,27 @@ public final class ErrorResponder extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof java.io.IOException) {
+    if (cause instanceof IOException) {
       // The peer reset or broke the connection: nobody is left to answer.
       LOG.debug("connection {} failed: {}", ctx.channel(), cause.toString());
       ctx.close();
       return;
     }
+    if (cause instanceof DecoderException) {
+      // Bytes a codec could not decode (a frame too long, not TLS, …) are the client's doing: S3's
+      // 400, no stack trace, and the connection closed since its framing is lost.
+      LOG.debug("connection {} sent what cannot be decoded: {}", ctx.channel(), cause.toString());
+      answer(ctx, new S3Exception(S3Error.INVALID_REQUEST, "The request could not be decoded."));
+      return;
+    }
+    // Client input is refused by the handlers with an S3Exception: anything else here is a bug.
     LOG.error("unexpected failure on {}; answering 500 InternalError", ctx.channel(), cause);
+    answer(ctx, new S3Exception(S3Error.INTERNAL_ERROR));
+  }
+
+  private static void answer(ChannelHandlerContext ctx, S3Exception e) {
     if (ctx.channel().isActive()) {
-      respond(
-          ctx,
-          new FailedRequest(null, RequestIds.next(), Service.S3, new S3Exception(S3Error.INTERNAL_ERROR), true));
+      respond(ctx, new FailedRequest(null, RequestIds.next(), Service.S3, e, true));
     }
   }
 }

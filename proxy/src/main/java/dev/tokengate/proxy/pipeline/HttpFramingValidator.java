@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * a head the decoder could not parse ({@code decoderResult()} failed: a bad line, {@code
  * Content-Length} with {@code Transfer-Encoding}, several Content-Length values, an oversized
  * head), a {@code Transfer-Encoding} other than exactly {@code chunked}, a header that decides
- * framing or authentication sent more than once, or a chunked body that stops parsing midway. A
+ * framing or authentication sent more than once, an HTTP/1.1 request without {@code Host} or with
+ * a Host that is not one authority, or a chunked body that stops parsing midway. A
  * proxy and a backend that split such a stream differently would each see other requests.
  *
  * <p>The answer is S3's error ({@link S3Error#BAD_REQUEST}, or {@link
@@ -107,11 +109,24 @@ public final class HttpFramingValidator extends ChannelInboundHandlerAdapter {
       return new S3Exception(S3Error.BAD_REQUEST);
     }
     HttpHeaders headers = request.headers();
+    HttpVersion version = request.protocolVersion();
+    if (version.majorVersion() == 1 && version.minorVersion() >= 1 && !headers.contains(HttpHeaderNames.HOST)) {
+      // RFC 9112 section 3.2: a server must answer an HTTP/1.1 request without Host with 400.
+      LOG.debug("request refused: HTTP/1.1 without Host");
+      return new S3Exception(S3Error.BAD_REQUEST);
+    }
     for (AsciiString name : SINGLE_HEADERS) {
       if (headers.getAll(name).size() > 1) {
         LOG.debug("request refused: {} appears more than once", name);
         return new S3Exception(S3Error.BAD_REQUEST);
       }
+    }
+    String host = headers.get(HttpHeaderNames.HOST);
+    if (host != null && !isOneAuthority(host.trim())) {
+      // The decoder joins a folded continuation line onto the header before it ("Host: a\r\n b"
+      // becomes "a b"), and a list is not one host either.
+      LOG.debug("request refused: Host '{}' is not one authority", host);
+      return new S3Exception(S3Error.BAD_REQUEST);
     }
     String transferEncoding = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
     if (transferEncoding != null) {
@@ -124,6 +139,16 @@ public final class HttpFramingValidator extends ChannelInboundHandlerAdapter {
       }
     }
     return null;
+  }
+
+  private static boolean isOneAuthority(String host) {
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c == ' ' || c == '\t' || c == ',') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static S3Exception tooLarge(S3Error error, int limit) {

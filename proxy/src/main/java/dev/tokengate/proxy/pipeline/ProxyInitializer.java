@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.backend.HeadBucket;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link AwsChunkedDecoder}: aws-chunked framing removed, chunk/trailer signatures and checksums verified.
  *   <li>{@link DeleteObjectsFilter}: DeleteObjects parsed strictly, authorized key by key, re-serialised;
  *       denied keys merged into the backend's result.
- *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded.
+ *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded, and go with their bucket.
  *   <li>{@link MissingKeyMasker}: a 404 becomes 403 for callers who may not list the bucket.
  *   <li>{@link BackendErrorRewriter}: a backend's error answered as the proxy's own S3 error, never relayed raw.
  *   <li>{@link BackendForwarder}: the backend request built from the model, re-signed; response
@@ -69,9 +70,11 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private static final int UNBOUNDED_PIPELINE = Integer.MAX_VALUE;
 
   private final ProxyServices services;
+  private final HeadBucket headBucket;
 
   public ProxyInitializer(ProxyServices services) {
     this.services = services;
+    this.headBucket = new HeadBucket(services.backendPool(), services.backendRequests());
   }
 
   @Override
@@ -96,7 +99,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("payload", new PayloadVerifier())
         .addLast("awsChunked", new AwsChunkedDecoder())
         .addLast("deleteObjects", new DeleteObjectsFilter())
-        .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies()))
+        .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies(), headBucket))
         .addLast("missingKeys", new MissingKeyMasker())
         .addLast("backendErrors", new BackendErrorRewriter())
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))

@@ -39,11 +39,11 @@ public final class BucketName {
 
   /**
    * A name that may address an existing bucket in a path ({@code /bucket/key}): also the legacy
-   * us-east-1 forms (upper case, underscores, up to 255 characters) that {@link #isValid} refuses
+   * us-east-1 forms (3 to 255 characters, upper case and underscores allowed) that {@link #isValid} refuses
    * for new buckets and virtual-host labels.
    */
   public static boolean isAddressable(String name) {
-    if (name == null || name.isEmpty() || name.length() > 255 || name.equals(".") || name.equals("..")) {
+    if (name == null || name.length() < 3 || name.length() > 255) {
       return false;
     }
     for (int i = 0; i < name.length(); i++) {
@@ -64,9 +64,14 @@ public final class BucketName {
   /** The name, or 400 InvalidBucketName. */
   public static String require(String name) throws S3Exception {
     if (!isValid(name)) {
-      throw new S3Exception(S3Error.INVALID_BUCKET_NAME, S3Error.INVALID_BUCKET_NAME.defaultMessage(),
-          Map.of("BucketName", name == null ? "" : name));
+      throw invalid(name);
     }
     return name;
+  }
+
+  /** S3's 400 InvalidBucketName for {@code name}. */
+  public static S3Exception invalid(String name) {
+    return new S3Exception(S3Error.INVALID_BUCKET_NAME, S3Error.INVALID_BUCKET_NAME.defaultMessage(),
+        Map.of("BucketName", name == null ? "" : name));
   }
 }

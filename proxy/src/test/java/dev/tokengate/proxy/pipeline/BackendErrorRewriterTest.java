@@ -40,7 +40,7 @@ class BackendErrorRewriterTest {
         PayloadMode.UNSIGNED, null);
     try {
       return new AuthorizedRequest(
-          a, S3RequestModelParser.parse(method.name(), "/b/k", List.of(), null, false), null, false, false);
+          a, S3RequestModelParser.parse(method.name(), "/bkt/k", List.of(), null, false), null, false, false);
     } catch (S3Exception e) {
       throw new AssertionError(e);
     }
@@ -105,7 +105,7 @@ class BackendErrorRewriterTest {
 
   @Test
   void backendSignatureFailureIsOurInternalErrorWithNoneOfItsHeaders() {
-    EmbeddedChannel ch = exchange(HttpMethod.PUT, "/b/k");
+    EmbeddedChannel ch = exchange(HttpMethod.PUT, "/bkt/k");
     ch.writeOutbound(head(403, "x-amz-request-id", "BACKEND-REQ", "x-amz-version-id", "v1"));
     ch.writeOutbound(last("<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message>"
         + "<AWSAccessKeyId>BACKENDKEY</AWSAccessKeyId></Error>"));
@@ -123,7 +123,7 @@ class BackendErrorRewriterTest {
 
   @Test
   void headErrorKeepsItsStatusAndHasNoBody() {
-    EmbeddedChannel ch = exchange(HttpMethod.HEAD, "/b/k");
+    EmbeddedChannel ch = exchange(HttpMethod.HEAD, "/bkt/k");
     ch.writeOutbound(head(404, "Content-Length", "123", "x-amz-request-id", "BACKEND-REQ"));
     ch.writeOutbound(LastHttpContent.EMPTY_LAST_CONTENT);
     FullHttpResponse r = ch.readOutbound();
@@ -141,7 +141,7 @@ class BackendErrorRewriterTest {
   @Test
   void successAndNotModifiedStreamThroughUntouched() {
     for (int status : new int[] {200, 206, 204, 304}) {
-      EmbeddedChannel ch = exchange(HttpMethod.GET, "/b/k");
+      EmbeddedChannel ch = exchange(HttpMethod.GET, "/bkt/k");
       HttpResponse h = head(status, "ETag", "\"e\"", "x-amz-request-id", "BACKEND-REQ");
       ch.writeOutbound(h);
       assertSame(h, ch.readOutbound(), "status " + status);
@@ -157,8 +157,8 @@ class BackendErrorRewriterTest {
 
   @Test
   void theProxysOwnErrorsPassUntouched() {
-    EmbeddedChannel ch = exchange(HttpMethod.GET, "/b/k");
-    FullHttpResponse own = ErrorResponder.render(new FailedRequest(request(HttpMethod.GET, "/b/k").head(), "OURID",
+    EmbeddedChannel ch = exchange(HttpMethod.GET, "/bkt/k");
+    FullHttpResponse own = ErrorResponder.render(new FailedRequest(request(HttpMethod.GET, "/bkt/k").head(), "OURID",
         Service.S3, new S3Exception(S3Error.ACCESS_DENIED), false));
     ch.writeOutbound(own);
     assertSame(own, ch.readOutbound());
@@ -175,7 +175,7 @@ class BackendErrorRewriterTest {
     ch.writeOutbound(LastHttpContent.EMPTY_LAST_CONTENT);
     ch.readOutbound();
     // After a refusal the response is ErrorResponder's, whatever its type.
-    ch.writeInbound(request(HttpMethod.GET, "/b/k"));
+    ch.writeInbound(request(HttpMethod.GET, "/bkt/k"));
     ch.readInbound();
     ch.writeInbound(new FailedRequest(null, "OURID", Service.S3, new S3Exception(S3Error.ACCESS_DENIED), false));
     ch.readInbound();
@@ -187,7 +187,7 @@ class BackendErrorRewriterTest {
 
   @Test
   void anOversizedBodyIsBoundedAndStillAnswered() {
-    EmbeddedChannel ch = exchange(HttpMethod.GET, "/b/k");
+    EmbeddedChannel ch = exchange(HttpMethod.GET, "/bkt/k");
     ch.writeOutbound(head(400));
     ch.writeOutbound(part("<Error><Code>InvalidArgument</Code><Message>short</Message><Junk>"));
     String chunk = "x".repeat(16 * 1024);
@@ -208,7 +208,7 @@ class BackendErrorRewriterTest {
 
   @Test
   void aConnectionLostMidErrorReleasesWhatWasHeld() {
-    EmbeddedChannel ch = exchange(HttpMethod.GET, "/b/k");
+    EmbeddedChannel ch = exchange(HttpMethod.GET, "/bkt/k");
     ch.writeOutbound(head(500));
     ch.writeOutbound(part("<Error><Code>InternalError</Code>"));
     ch.close();

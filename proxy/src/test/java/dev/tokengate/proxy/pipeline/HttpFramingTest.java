@@ -252,16 +252,20 @@ class HttpFramingTest {
         Arguments.of("a Content-Length list", "PUT /bucket/key HTTP/1.1\r\nHost: %s\r\nContent-Length: 1, 1\r\n\r\nx"),
         Arguments.of("Transfer-Encoding in HTTP/1.0", "PUT /bucket/key HTTP/1.0\r\nHost: %s\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
         Arguments.of("bare LF line endings", "GET /bucket/key HTTP/1.1\nHost: %s\n\n"),
-        Arguments.of("a control character in a header name", get + "X-Bad\u0001Name: v\r\n\r\n"));
+        Arguments.of("a control character in a header name", get + "X-Bad\u0001Name: v\r\n\r\n"),
+        Arguments.of("a Host with a folded continuation line", get + " other.example\r\n\r\n"),
+        Arguments.of("a Host list", "GET /bucket/key HTTP/1.1\r\nHost: %s, other.example\r\n\r\n"),
+        Arguments.of("HTTP/1.1 without Host", "GET /bucket/key HTTP/1.1\r\nX-Amz-Date: 20260101T000000Z\r\n\r\n"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformedRequests")
-  void aHeadTheDecoderCannotParseIsBadRequestAndCloses(String what, String request) throws IOException {
+  void aHeadThatDoesNotParseIsBadRequestAndCloses(String what, String request) throws IOException {
     try (Connection c = new Connection()) {
       Response r = c.send(request.formatted(host)).read();
       assertRefusedAndClosed(c, r, 400, "BadRequest");
       assertTrue(r.body().contains("<Message>An error occurred when parsing the HTTP request.</Message>"), r.body());
+      assertFalse(r.body().contains("bad-request"), "the decoder's stand-in request is not shown as the resource");
     }
   }
 

@@ -38,9 +38,9 @@ class PayloadVerifierTest {
         new SigV4Authorization(AuthStyle.HEADER, new Credential("AKIAX", new CredentialScope("20260101", "us-east-1", "s3")),
             List.of("host"), "00", "20260101T000000Z", Instant.EPOCH, -1, hash, null);
     AuthenticatedRequest a =
-        new AuthenticatedRequest(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/b/k"), "RID", Service.S3,
+        new AuthenticatedRequest(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/bkt/k"), "RID", Service.S3,
             null, PayloadMode.SIGNED, new VerifiedRequest(auth, PayloadMode.SIGNED, new byte[32]));
-    S3RequestModel model = S3RequestModelParser.parse("PUT", "/b/k", List.of(), null, false);
+    S3RequestModel model = S3RequestModelParser.parse("PUT", "/bkt/k", List.of(), null, false);
     assertEquals(S3Operation.PUT_OBJECT, model.operation());
     return new AuthorizedRequest(a, model, null, false, false);
   }

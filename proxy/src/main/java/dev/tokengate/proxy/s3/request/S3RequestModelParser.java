@@ -145,6 +145,7 @@ public final class S3RequestModelParser {
       return out;
     }
     int count = 0;
+    Set<String> authSeen = new java.util.HashSet<>();
     for (String part : raw.split("&", -1)) {
       if (part.isEmpty()) {
         continue;
@@ -156,8 +157,14 @@ public final class S3RequestModelParser {
       String name = PercentDecoding.form(eq < 0 ? part : part.substring(0, eq));
       String value = eq < 0 ? "" : PercentDecoding.form(part.substring(eq + 1));
       String lower = name.toLowerCase(Locale.ROOT);
-      if (AUTH_PARAMS.contains(lower) || IGNORED_PARAMS.contains(lower)) {
-        // Read by the authenticator from the raw query; a repeat there is its refusal to make.
+      if (AUTH_PARAMS.contains(lower)) {
+        // Read by the authenticator; given twice, two readers could take different copies.
+        if (!authSeen.add(lower)) {
+          throw argument("The parameter " + printable(name) + " is given more than once.", name, null);
+        }
+        continue;
+      }
+      if (IGNORED_PARAMS.contains(name)) {
         continue;
       }
       if (out.putIfAbsent(name, value) != null) {

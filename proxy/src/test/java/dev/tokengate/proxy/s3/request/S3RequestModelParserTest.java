@@ -30,28 +30,28 @@ class S3RequestModelParserTest {
 
   @Test
   void plainObjectRequest() throws Exception {
-    S3RequestModel m = parse("GET", "/b/dir/k.txt?versionId=3&x-id=GetObject", "Range", "bytes=0-1", "User-Agent", "t");
+    S3RequestModel m = parse("GET", "/bkt/dir/k.txt?versionId=3&x-id=GetObject", "Range", "bytes=0-1", "User-Agent", "t");
     assertEquals(S3Operation.GET_OBJECT, m.operation());
-    assertEquals("b", m.bucket());
+    assertEquals("bkt", m.bucket());
     assertEquals("dir/k.txt", m.key());
     assertEquals(Map.of("versionId", "3"), m.query());
     assertEquals("bytes=0-1", m.header("range"));
     assertNull(m.header("user-agent"), "read for aws:UserAgent, never forwarded");
-    assertEquals("/b/dir/k.txt", m.canonicalPath());
+    assertEquals("/bkt/dir/k.txt", m.canonicalPath());
     assertEquals("versionId=3", m.canonicalQuery());
   }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "/b/a+b|a+b|/b/a%2Bb",
-      "/b/a%2Bb|a+b|/b/a%2Bb",
-      "/b/a%20b|a b|/b/a%20b",
-      "/b/%7Etilde~|~tilde~|/b/~tilde~",
-      "/b/%2Dx|-x|/b/-x",
-      "/b/a%2Fb|a/b|/b/a/b",
-      "/b/%C3%BC%E6%97%A5|ü日|/b/%C3%BC%E6%97%A5",
-      "/b/a//b|a//b|/b/a//b",
-      "/b/a%25b|a%b|/b/a%25b",
+      "/bkt/a+b|a+b|/bkt/a%2Bb",
+      "/bkt/a%2Bb|a+b|/bkt/a%2Bb",
+      "/bkt/a%20b|a b|/bkt/a%20b",
+      "/bkt/%7Etilde~|~tilde~|/bkt/~tilde~",
+      "/bkt/%2Dx|-x|/bkt/-x",
+      "/bkt/a%2Fb|a/b|/bkt/a/b",
+      "/bkt/%C3%BC%E6%97%A5|ü日|/bkt/%C3%BC%E6%97%A5",
+      "/bkt/a//b|a//b|/bkt/a//b",
+      "/bkt/a%25b|a%b|/bkt/a%25b",
   })
   void keysAreDecodedOnceAndReEncodedCanonically(String target, String key, String backendPath) throws Exception {
     S3RequestModel m = parse("GET", target);
@@ -62,90 +62,100 @@ class S3RequestModelParserTest {
   @Test
   void rawUtf8InTheRequestLineIsReadAsUtf8() throws Exception {
     // Netty hands the request line over as ISO-8859-1 characters, one per byte.
-    String latin1 = new String("/b/ü".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+    String latin1 = new String("/bkt/ü".getBytes(java.nio.charset.StandardCharsets.UTF_8),
         java.nio.charset.StandardCharsets.ISO_8859_1);
     assertEquals("ü", parse("GET", latin1).key());
   }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "GET|/b/k%zz|InvalidURI",
-      "GET|/b/k%4|InvalidURI",
-      "GET|/b/k%|InvalidURI",
-      "GET|/b/%C0%AF|InvalidURI",
-      "GET|/b/%ED%A0%80|InvalidURI",
-      "GET|/b/%FF|InvalidURI",
-      "GET|/b/k%00|InvalidURI",
-      "GET|/b/a/../k|InvalidURI",
-      "GET|/b/a/%2E%2E/k|InvalidURI",
-      "GET|/b/./k|InvalidURI",
-      "GET|/b/..|InvalidURI",
-      "GET|/b/a/.|InvalidURI",
-      "GET|/b/k?%zz|InvalidURI",
-      "GET|/b/k?versionId=%C0%AF|InvalidURI",
+      "GET|/bkt/k%zz|InvalidURI",
+      "GET|/bkt/k%4|InvalidURI",
+      "GET|/bkt/k%|InvalidURI",
+      "GET|/bkt/%C0%AF|InvalidURI",
+      "GET|/bkt/%ED%A0%80|InvalidURI",
+      "GET|/bkt/%FF|InvalidURI",
+      "GET|/bkt/k%00|InvalidURI",
+      "GET|/bkt/a/../k|InvalidURI",
+      "GET|/bkt/a/%2E%2E/k|InvalidURI",
+      "GET|/bkt/./k|InvalidURI",
+      "GET|/bkt/..|InvalidURI",
+      "GET|/bkt/a/.|InvalidURI",
+      "GET|/bkt/k?%zz|InvalidURI",
+      "GET|/bkt/k?versionId=%C0%AF|InvalidURI",
       "GET|//k|InvalidURI",
       "GET|http://evil/b/k|InvalidURI",
-      "GET|/b/k#frag|InvalidURI",
-      "GET|/b/k?x;tagging|InvalidArgument",
-      "DELETE|/b/k?x;tagging|InvalidArgument",
-      "PUT|/b/k?x;acl|InvalidArgument",
-      "DELETE|/b?x;cors|InvalidArgument",
-      "DELETE|/b/k?x;uploadId=1|InvalidArgument",
-      "POST|/b/k?select&delete|InvalidArgument",
-      "POST|/b/k?uploads&delete|InvalidArgument",
-      "POST|/b/k?restore&delete|InvalidArgument",
-      "GET|/b/k?acl&tagging|InvalidArgument",
-      "GET|/b/k?versionId=1&versionId=2|InvalidArgument",
-      "GET|/b?list-type=2&prefix=a&prefix=b|InvalidArgument",
-      "GET|/b?list-type=2&x;prefix=public/&prefix=secret/|InvalidArgument",
-      "GET|/b/k?versionId=|InvalidArgument",
-      "PUT|/b/k?partNumber=0&uploadId=u|InvalidArgument",
-      "PUT|/b/k?partNumber=10001&uploadId=u|InvalidArgument",
-      "GET|/b/k?VersionId=1|InvalidArgument",
-      "GET|/b/k?versioning|InvalidArgument",
+      "GET|/bkt/k#frag|InvalidURI",
+      "GET|/bkt/k?x;tagging|InvalidArgument",
+      "DELETE|/bkt/k?x;tagging|InvalidArgument",
+      "PUT|/bkt/k?x;acl|InvalidArgument",
+      "DELETE|/bkt?x;cors|InvalidArgument",
+      "DELETE|/bkt/k?x;uploadId=1|InvalidArgument",
+      "POST|/bkt/k?select&delete|InvalidArgument",
+      "POST|/bkt/k?uploads&delete|InvalidArgument",
+      "POST|/bkt/k?restore&delete|InvalidArgument",
+      "GET|/bkt/k?acl&tagging|InvalidArgument",
+      "GET|/bkt/k?versionId=1&versionId=2|InvalidArgument",
+      "GET|/bkt?list-type=2&prefix=a&prefix=b|InvalidArgument",
+      "GET|/bkt?list-type=2&x;prefix=public/&prefix=secret/|InvalidArgument",
+      "GET|/bkt/k?versionId=|InvalidArgument",
+      "PUT|/bkt/k?partNumber=0&uploadId=u|InvalidArgument",
+      "PUT|/bkt/k?partNumber=10001&uploadId=u|InvalidArgument",
+      "GET|/bkt/k?VersionId=1|InvalidArgument",
+      "GET|/bkt/k?versioning|InvalidArgument",
       "GET|/?acl|InvalidArgument",
-      "GET|/b?list-type=3|InvalidArgument",
-      "GET|/b/k?torrent&acl|InvalidArgument",
-      "PATCH|/b/k|MethodNotAllowed",
-      "get|/b/k|MethodNotAllowed",
-      "POST|/b/k|MethodNotAllowed",
+      "GET|/bkt?list-type=3|InvalidArgument",
+      "GET|/bkt/k?torrent&acl|InvalidArgument",
+      "PATCH|/bkt/k|MethodNotAllowed",
+      "get|/bkt/k|MethodNotAllowed",
+      "POST|/bkt/k|MethodNotAllowed",
       "DELETE|/|MethodNotAllowed",
-      "GET|/b%2Fx/k|InvalidBucketName",
-      "GET|/b!/k|InvalidBucketName",
+      "GET|/bkt%2Fx/k|InvalidBucketName",
+      "GET|/b!k/k|InvalidBucketName",
       "PUT|/UPPER|InvalidBucketName",
       "PUT|/ab|InvalidBucketName",
       "PUT|/192.168.1.1|InvalidBucketName",
+      "GET|/h/k|InvalidBucketName",
+      "GET|/bkt/k?X-Id=GetObject|InvalidArgument",
+      "GET|/bkt/k?X-Amz-Signature=a&X-Amz-Signature=b|InvalidArgument",
+      "GET|/bkt/k?x-id=GetObject&partNumber=1&uploadId=u|InvalidArgument",
   })
   void ambiguousRequestsAreRefused(String method, String target, String code) {
     assertEquals(code, refusal(method, target));
   }
 
   @Test
+  void partNumberOnAPlainGetIsGetObject() throws Exception {
+    assertEquals(S3Operation.GET_OBJECT, parse("GET", "/bkt/k?partNumber=1").operation());
+    assertEquals(S3Operation.HEAD_OBJECT, parse("HEAD", "/bkt/k?partNumber=2&versionId=v").operation());
+  }
+
+  @Test
   void tooManyParametersAreRefused() {
-    String target = "/b/k?" + "a=1&".repeat(1100) + "acl";
+    String target = "/bkt/k?" + "a=1&".repeat(1100) + "acl";
     assertEquals("InvalidArgument", refusal("PUT", target));
   }
 
   @Test
   void keyOverThe1024ByteLimit() {
-    assertEquals("KeyTooLongError", refusal("GET", "/b/" + "k".repeat(1025)));
+    assertEquals("KeyTooLongError", refusal("GET", "/bkt/" + "k".repeat(1025)));
   }
 
   @Test
   void queryPlusIsASpace() throws Exception {
-    S3RequestModel m = parse("GET", "/b?prefix=a+b&delimiter=%2F");
+    S3RequestModel m = parse("GET", "/bkt?prefix=a+b&delimiter=%2F");
     assertEquals("a b", m.query().get("prefix"));
     assertEquals("prefix=a%20b&delimiter=%2F", m.canonicalQuery());
   }
 
   @Test
   void encodedParameterNamesAreDecoded() throws Exception {
-    assertEquals(S3Operation.GET_OBJECT_ACL, parse("GET", "/b/k?%61cl").operation());
+    assertEquals(S3Operation.GET_OBJECT_ACL, parse("GET", "/bkt/k?%61cl").operation());
   }
 
   @Test
   void presignAuthenticationParametersAreNotForwarded() throws Exception {
-    S3RequestModel m = parse("GET", "/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a&X-Amz-Date=d"
+    S3RequestModel m = parse("GET", "/bkt/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a&X-Amz-Date=d"
         + "&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=s&X-Amz-Security-Token=t&response-content-type=a/b");
     assertEquals(Map.of("response-content-type", "a/b"), m.query());
   }
@@ -154,19 +164,19 @@ class S3RequestModelParserTest {
   void headersDifferingInCaseAreOneRepeatedHeader() {
     assertEquals("InvalidArgument",
         refusal("PUT", "/mine/k", "X-Amz-Copy-Source", "/other/k", "x-amz-copy-source", "/mine/k"));
-    assertEquals("InvalidArgument", refusal("PUT", "/b/k", "x-amz-acl", "private", "X-AMZ-ACL", "public-read"));
-    assertEquals("InvalidArgument", refusal("PUT", "/b/k", "x-amz-meta-a", "1", "X-Amz-Meta-A", "2"));
+    assertEquals("InvalidArgument", refusal("PUT", "/bkt/k", "x-amz-acl", "private", "X-AMZ-ACL", "public-read"));
+    assertEquals("InvalidArgument", refusal("PUT", "/bkt/k", "x-amz-meta-a", "1", "X-Amz-Meta-A", "2"));
   }
 
   @Test
   void headerValuesWithControlCharactersAreRefused() {
-    assertEquals("InvalidArgument", refusal("PUT", "/b/k", "x-amz-meta-a", "x\r\nx-amz-acl: public-read"));
-    assertEquals("InvalidArgument", refusal("PUT", "/b/k", "x-amz-meta-a", "x\u0000"));
+    assertEquals("InvalidArgument", refusal("PUT", "/bkt/k", "x-amz-meta-a", "x\r\nx-amz-acl: public-read"));
+    assertEquals("InvalidArgument", refusal("PUT", "/bkt/k", "x-amz-meta-a", "x\u0000"));
   }
 
   @Test
   void onlyTheOperationsHeadersAreForwarded() throws Exception {
-    S3RequestModel m = parse("PUT", "/b/k", "Content-Type", "text/plain", "x-amz-meta-a", "1",
+    S3RequestModel m = parse("PUT", "/bkt/k", "Content-Type", "text/plain", "x-amz-meta-a", "1",
         "x-amz-copy-source-range", "bytes=0-1", "Range", "bytes=0-1", "x-amz-unknown", "1", "Cookie", "c",
         "Authorization", "AWS4-HMAC-SHA256 …", "X-Amz-Date", "20260101T000000Z", "Content-Length", "3");
     List<String> names = m.headers().stream().map(S3RequestModel.Header::name).toList();
@@ -213,13 +223,13 @@ class S3RequestModelParserTest {
 
   @Test
   void flagSubResourcesAreForwardedWithoutValue() throws Exception {
-    S3RequestModel m = parse("GET", "/b/k?acl=whatever");
+    S3RequestModel m = parse("GET", "/bkt/k?acl=whatever");
     assertEquals("acl=", m.canonicalQuery());
   }
 
   @Test
   void postFormUploadIsNotImplementedYet() {
-    assertEquals("NotImplemented", refusal("POST", "/b", "Content-Type", "multipart/form-data; boundary=x"));
+    assertEquals("NotImplemented", refusal("POST", "/bkt", "Content-Type", "multipart/form-data; boundary=x"));
   }
 
   @Test
