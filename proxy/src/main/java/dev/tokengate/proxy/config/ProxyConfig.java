@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  * shadowMode: false             # log "would deny" and forward anyway
  * acceptSigV2: false            # legacy SigV2 (s3cmd --signature-v2, rclone --s3-v2-auth)
  * virtualHostDomains: [s3.local] # Host bucket.s3.local names the bucket (virtual-hosted style)
+ * limits: {...}                 # timeouts and sizes per client; see LimitsConfig
  * users: [...]                  # see UserConfig
  * roles: [...]                  # see RoleConfig
  * </pre>
@@ -49,7 +50,8 @@ public record ProxyConfig(
     @JsonProperty("roles") List<RoleConfig> roles,
     @JsonProperty("shadowMode") Boolean shadowMode,
     @JsonProperty("acceptSigV2") Boolean acceptSigV2,
-    @JsonProperty("virtualHostDomains") List<String> virtualHostDomains) {
+    @JsonProperty("virtualHostDomains") List<String> virtualHostDomains,
+    @JsonProperty("limits") LimitsConfig limits) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
@@ -64,16 +66,17 @@ public record ProxyConfig(
     shadowMode = shadowMode != null && shadowMode;
     acceptSigV2 = acceptSigV2 != null && acceptSigV2;
     virtualHostDomains = virtualHostDomains == null ? List.of() : List.copyOf(virtualHostDomains);
+    limits = limits == null ? LimitsConfig.defaults() : limits;
   }
 
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
-    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The defaults with a listen address and a data directory. */
   public static ProxyConfig of(String listen, String dataDir) {
-    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null);
   }
 
   public static ProxyConfig load(Path file) throws IOException {
@@ -118,6 +121,7 @@ public record ProxyConfig(
     if (backend != null) {
       backend.problems("backend", problems);
     }
+    limits.problems("limits", problems);
     Set<String> keyIds = new HashSet<>();
     Set<String> userNames = new HashSet<>();
     for (int i = 0; i < users.size(); i++) {
