@@ -45,7 +45,11 @@ class AwsChunkedUploadTest {
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  @RegisterExtension static final TokengateExtension proxy = TokengateExtension.defaults();
+  /** The chunk bound is set just above the SDK-sized chunks the other tests send. */
+  static final int MAX_CHUNK = 64 * 1024;
+
+  @RegisterExtension
+  static final TokengateExtension proxy = TokengateExtension.withConfig("limits: {maxAwsChunkBytes: " + MAX_CHUNK + "}");
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
@@ -253,5 +257,23 @@ class AwsChunkedUploadTest {
     HttpResponse<String> put = upload("final-bad.txt", data, 64 * 1024, true, -1, false, true);
     assertEquals(403, put.statusCode(), put.body());
     assertFalse(proxy.backend().exists("chunky", "final-bad.txt"));
+  }
+
+  @Test
+  void chunkOverTheConfiguredBoundIsRefusedAndNothingIsStored() throws Exception {
+    byte[] data = new byte[MAX_CHUNK + 1];
+    HttpResponse<String> put = upload("bigchunk.bin", data, MAX_CHUNK + 1, true, -1, false);
+    assertEquals(400, put.statusCode(), put.body());
+    assertEquals("IncompleteBody", RawS3Client.element(put.body(), "Code"));
+    assertTrue(put.body().contains("chunk larger than " + MAX_CHUNK + " bytes"), put.body());
+    assertFalse(proxy.backend().exists("chunky", "bigchunk.bin"));
+  }
+
+  @Test
+  void chunkAtTheBoundIsStored() throws Exception {
+    byte[] data = new byte[MAX_CHUNK];
+    HttpResponse<String> put = upload("fullchunk.bin", data, MAX_CHUNK, true, -1, false);
+    assertEquals(200, put.statusCode(), put.body());
+    assertArrayEquals(data, proxy.backend().read("chunky", "fullchunk.bin").orElseThrow());
   }
 }
