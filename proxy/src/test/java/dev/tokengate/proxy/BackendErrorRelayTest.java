@@ -238,4 +238,18 @@ class BackendErrorRelayTest {
     assertEquals("/nobucket", RawS3Client.element(r.body(), "Resource"));
     assertEquals("/nobucket?list-type=2", proxy.spy().onlyRequest().target());
   }
+
+  @Test
+  void aCopyFailureReportedInA200IsAnsweredAsTheProxysOwnError() throws Exception {
+    answer(r -> xml(200, disclosing("InternalError", "We encountered an internal error. Please try again.")));
+    HttpResponse<String> copy = send("PUT", "/bkt/dst", Map.of("x-amz-copy-source", "/bkt/src"));
+    assertOurs(copy, "InternalError", 500);
+
+    String result = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CopyObjectResult><ETag>\"e\"</ETag>"
+        + "<LastModified>2026-01-01T00:00:00.000Z</LastModified></CopyObjectResult>";
+    answer(r -> xml(200, result));
+    HttpResponse<String> ok = send("PUT", "/bkt/dst", Map.of("x-amz-copy-source", "/bkt/src"));
+    assertEquals(200, ok.statusCode(), ok.body());
+    assertEquals(result, ok.body(), "a real result passes unchanged");
+  }
 }

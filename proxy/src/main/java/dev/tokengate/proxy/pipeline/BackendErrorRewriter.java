@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * address, canonical request and request ids. An error response the forwarder writes (status 3xx
  * but 304, 4xx, 5xx) is held, its bounded body read by {@link BackendErrorMapper} (Code and Message
  * only), and answered instead with the proxy's own {@code <Error>} as {@link ErrorResponder} renders
- * it: our request id, the request's Resource, and a few S3 headers the client may need. Successful
+ * it: our request id, the request's Resource, and a few S3 headers the client may need. S3 can also
+ * report a CopyObject, UploadPartCopy or CompleteMultipartUpload failure in a 200 response whose
+ * body is an {@code <Error>}: those (small) 200 bodies are held and read too. Other successful
  * responses stream through untouched.
  *
  * <pre>… → MissingKeyMasker → <b>BackendErrorRewriter</b> → BackendForwarder → ErrorResponder</pre>
@@ -35,6 +37,17 @@ public final class BackendErrorRewriter extends ChannelDuplexHandler {
   /** Backend headers a relayed error keeps: S3 facts about the object, nothing about the backend. */
   private static final List<String> KEPT_HEADERS =
       List.of("x-amz-delete-marker", "x-amz-version-id", "retry-after", "allow", "content-range");
+
+  /** Operations whose 200 response may carry an {@code <Error>} document instead of a result. */
+  private static final java.util.Set<dev.tokengate.policy.s3.S3Operation> ERROR_IN_200 = java.util.EnumSet.of(
+      dev.tokengate.policy.s3.S3Operation.COPY_OBJECT, dev.tokengate.policy.s3.S3Operation.UPLOAD_PART_COPY,
+      dev.tokengate.policy.s3.S3Operation.COMPLETE_MULTIPART_UPLOAD);
+
+  /** Their result documents are small; a longer body is passed on as it came. */
+  static final int MAX_RESULT_BODY = 256 * 1024;
+
+  /** The held response is a 200 that may still turn out to be an error. */
+  private boolean heldSuccess;
 
   /** The forwarded request whose response is on its way; null between exchanges. */
   private AuthorizedRequest current;
@@ -56,15 +69,22 @@ public final class BackendErrorRewriter extends ChannelDuplexHandler {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (heldHead == null) {
-      if (!(msg instanceof HttpResponse response && isBackendError(response))) {
+      boolean error = msg instanceof HttpResponse response && isBackendError(response);
+      boolean maybeError = !error && msg instanceof HttpResponse response && mayCarryError(response);
+      if (!error && !maybeError) {
         if (msg instanceof LastHttpContent) {
           current = null;
         }
         ctx.write(msg, promise);
         return;
       }
-      heldHead = response;
+      heldHead = (HttpResponse) msg;
+      heldSuccess = maybeError;
       heldBody = ctx.alloc().buffer();
+    }
+    if (heldSuccess) {
+      holdSuccess(ctx, msg, promise);
+      return;
     }
     if (msg instanceof HttpContent content) {
       ByteBuf bytes = content.content();
@@ -81,6 +101,59 @@ public final class BackendErrorRewriter extends ChannelDuplexHandler {
     promise.trySuccess();
   }
 
+  private boolean mayCarryError(HttpResponse response) {
+    return current != null && !(response instanceof RenderedError) && response.status().code() == 200
+        && ERROR_IN_200.contains(current.operation()) && !HttpMethod.HEAD.equals(current.head().method());
+  }
+
+  /** Holds a 200 of {@link #ERROR_IN_200} whole; answers it as an error if it is one, else as it came. */
+  private void holdSuccess(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof HttpContent content) {
+      ByteBuf bytes = content.content();
+      if (heldBody.readableBytes() + bytes.readableBytes() > MAX_RESULT_BODY) {
+        // Too long to be an error document: let it stream on as it came.
+        HttpResponse head = heldHead;
+        ByteBuf held = heldBody;
+        heldBody = null;
+        heldHead = null;
+        heldSuccess = false;
+        ctx.write(new io.netty.handler.codec.http.DefaultHttpResponse(head.protocolVersion(), head.status(), head.headers()));
+        ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(held));
+        if (content instanceof LastHttpContent) {
+          current = null;
+        }
+        ctx.write(msg, promise);
+        return;
+      }
+      heldBody.writeBytes(bytes);
+      boolean last = content instanceof LastHttpContent;
+      content.release();
+      if (!last) {
+        promise.trySuccess();
+        return;
+      }
+      byte[] body = ByteBufUtil.getBytes(heldBody);
+      if (dev.tokengate.proxy.s3.S3ErrorBody.parse(body) != null) {
+        // A failure reported in a 200: answered as the proxy's own error (status 500 unless the
+        // document says more), its body never relayed.
+        heldSuccess = false;
+        ctx.write(rewrite(500, body), promise);
+        return;
+      }
+      io.netty.handler.codec.http.FullHttpResponse full = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+          heldHead.protocolVersion(), heldHead.status(), io.netty.buffer.Unpooled.wrappedBuffer(body));
+      full.headers().set(heldHead.headers());
+      full.headers().remove(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING);
+      full.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, body.length);
+      release();
+      current = null;
+      ctx.write(full, promise);
+    } else {
+      ReferenceCountUtil.release(msg);
+      promise.trySuccess();
+    }
+  }
+
   private boolean isBackendError(HttpResponse response) {
     return current != null
         && !(response instanceof RenderedError)
@@ -88,10 +161,12 @@ public final class BackendErrorRewriter extends ChannelDuplexHandler {
   }
 
   private FullHttpResponse rewrite() {
+    boolean head = HttpMethod.HEAD.equals(current.head().method());
+    return rewrite(heldHead.status().code(), head ? null : ByteBufUtil.getBytes(heldBody));
+  }
+
+  private FullHttpResponse rewrite(int status, byte[] body) {
     AuthorizedRequest r = current;
-    boolean head = HttpMethod.HEAD.equals(r.head().method());
-    byte[] body = head ? null : ByteBufUtil.getBytes(heldBody);
-    int status = heldHead.status().code();
     BackendErrorMapper.Mapped mapped = BackendErrorMapper.map(status, body);
     if (mapped.warning() != null) {
       LOG.warn("request {}: {}; answering {} {}", r.requestId(), mapped.warning(), mapped.error().status(),
@@ -119,6 +194,7 @@ public final class BackendErrorRewriter extends ChannelDuplexHandler {
       heldBody = null;
     }
     heldHead = null;
+    heldSuccess = false;
   }
 
   @Override

@@ -267,8 +267,18 @@ public final class AwsChunkedParser {
     String name = text.substring(0, colon).trim().toLowerCase(Locale.ROOT);
     String value = text.substring(colon + 1).trim();
     if (name.equals(TRAILER_SIGNATURE)) {
+      if (trailerSignature != null) {
+        throw malformed("x-amz-trailer-signature given twice");
+      }
       trailerSignature = value;
       return;
+    }
+    // Only the trailer x-amz-trailer announced, once: anything else is a header nobody checked.
+    if (!name.equals(declaredTrailer)) {
+      throw malformed("the trailer " + name + " was not announced in x-amz-trailer");
+    }
+    if (trailers.containsKey(name)) {
+      throw malformed("the trailer " + name + " is given twice");
     }
     trailers.put(name, value);
     canonicalTrailers.append(name).append(':').append(value).append('\n');

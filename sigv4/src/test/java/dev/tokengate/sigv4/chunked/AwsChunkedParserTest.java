@@ -209,4 +209,18 @@ class AwsChunkedParserTest {
         () -> signedParser(10).feed(ByteBuffer.wrap(longer)));
     assertEquals(AuthFailure.MALFORMED_CHUNKED_BODY, e.reason());
   }
+
+  @Test
+  void aTrailerThatWasNotAnnouncedOrIsRepeatedIsMalformed() {
+    byte[] payload = "trailer smuggling".getBytes(StandardCharsets.UTF_8);
+    String crc = "x-amz-checksum-crc32:" + crc32(payload);
+    for (String[] trailers : new String[][] {{crc, "x-amz-acl:public-read"}, {"x-amz-acl:public-read", crc},
+        {crc, crc}, {"x-amz-checksum-sha256:AAAA"}}) {
+      byte[] body = ChunkedBodies.encode(payload, 8, null, trailers);
+      AuthenticationException e = assertThrows(AuthenticationException.class,
+          () -> feedRandomly(new AwsChunkedParser(PayloadMode.STREAMING_UNSIGNED_TRAILER, null,
+              payload.length, "x-amz-checksum-crc32", (b, p, l) -> { }), body, 5), String.join(",", trailers));
+      assertEquals(AuthFailure.MALFORMED_CHUNKED_BODY, e.reason(), String.join(",", trailers));
+    }
+  }
 }
