@@ -129,7 +129,8 @@ public final class ProxyServer implements AutoCloseable {
                   config.shadowMode(),
                   pool,
                   // The backend checks our signature against its own clock: always sign with real time.
-                  new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC())));
+                  new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC())),
+              config.limits());
       this.listener =
           new ServerBootstrap()
               .group(bosses, workers)

@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
  * shadowMode: false             # log "would deny" and forward anyway
  * acceptSigV2: false            # legacy SigV2 (s3cmd --signature-v2, rclone --s3-v2-auth)
  * virtualHostDomains: [s3.local] # Host bucket.s3.local names the bucket (virtual-hosted style)
+ * limits: {...}                 # timeouts and sizes per client; see LimitsConfig
  * users: [...]                  # see UserConfig
  * roles: [...]                  # see RoleConfig
  * </pre>
@@ -58,7 +59,8 @@ public record ProxyConfig(
     @JsonProperty("acceptSigV2") Boolean acceptSigV2,
     @JsonProperty("virtualHostDomains") List<String> virtualHostDomains,
     @JsonProperty("backendTimeouts") BackendTimeouts backendTimeouts,
-    @JsonProperty("backendCircuitBreaker") BackendCircuitBreaker backendCircuitBreaker) {
+    @JsonProperty("backendCircuitBreaker") BackendCircuitBreaker backendCircuitBreaker,
+    @JsonProperty("limits") LimitsConfig limits) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
@@ -75,16 +77,17 @@ public record ProxyConfig(
     virtualHostDomains = virtualHostDomains == null ? List.of() : List.copyOf(virtualHostDomains);
     backendTimeouts = backendTimeouts == null ? BackendTimeouts.defaults() : backendTimeouts;
     backendCircuitBreaker = backendCircuitBreaker == null ? BackendCircuitBreaker.defaults() : backendCircuitBreaker;
+    limits = limits == null ? LimitsConfig.defaults() : limits;
   }
 
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
-    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The defaults with a listen address and a data directory. */
   public static ProxyConfig of(String listen, String dataDir) {
-    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static ProxyConfig load(Path file) throws IOException {
@@ -131,6 +134,7 @@ public record ProxyConfig(
     }
     backendTimeouts.problems("backendTimeouts", problems);
     backendCircuitBreaker.problems("backendCircuitBreaker", problems);
+    limits.problems("limits", problems);
     Set<String> keyIds = new HashSet<>();
     Set<String> userNames = new HashSet<>();
     for (int i = 0; i < users.size(); i++) {

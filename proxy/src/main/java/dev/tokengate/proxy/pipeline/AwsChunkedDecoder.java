@@ -22,17 +22,27 @@ import java.util.List;
  * Strips aws-chunked framing ({@code STREAMING-*} payloads) while verifying every chunk signature,
  * the trailer signature and the trailer checksum; plain bytes go on. As with {@link
  * PayloadVerifier}, the newest decoded piece is held back until the body verified to its end, so
- * the backend never receives a complete body that failed.
+ * the backend never receives a complete body that failed. The request head itself waits for the
+ * first decoded byte: an empty body has no last piece to hold back, and a backend given the head
+ * of a 0-byte upload would commit it before the final chunk's signature was checked.
  *
  * <pre>… → PayloadVerifier → <b>AwsChunkedDecoder</b> → DeleteObjectsFilter → …</pre>
  */
 public final class AwsChunkedDecoder extends ChannelInboundHandlerAdapter {
 
+  private final int maxChunkBytes;
   private AuthorizedRequest current;
   private AwsChunkedParser parser;
   private HttpContent held;
+  /** {@link #current} has not been passed on yet: no byte of its body is verified so far. */
+  private boolean headHeld;
   private boolean discarding;
   private final List<ByteBuf> decoded = new ArrayList<>();
+
+  /** @param maxChunkBytes the largest chunk accepted ({@code limits.maxAwsChunkBytes}) */
+  public AwsChunkedDecoder(int maxChunkBytes) {
+    this.maxChunkBytes = maxChunkBytes;
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -45,7 +55,7 @@ public final class AwsChunkedDecoder extends ChannelInboundHandlerAdapter {
         return;
       }
       current = r;
-      ctx.fireChannelRead(r);
+      headHeld = true;
     } else if (msg instanceof HttpContent content && discarding) {
       if (content instanceof LastHttpContent) {
         discarding = false;
@@ -74,7 +84,7 @@ public final class AwsChunkedDecoder extends ChannelInboundHandlerAdapter {
     ChunkSignatureChain chain =
         r.payloadMode() == PayloadMode.STREAMING_UNSIGNED_TRAILER ? null : ChunkSignatureChain.of(r.verified());
     return new AwsChunkedParser(
-        r.payloadMode(), chain, length, r.head().headers().get("x-amz-trailer"),
+        r.payloadMode(), chain, length, r.head().headers().get("x-amz-trailer"), maxChunkBytes,
         (source, position, len) -> decoded.add(sliceOf(source, position, len)));
   }
 
@@ -115,6 +125,7 @@ public final class AwsChunkedDecoder extends ChannelInboundHandlerAdapter {
     boolean last = content instanceof LastHttpContent;
     content.release();
     for (ByteBuf piece : decoded) {
+      passHead(ctx);
       if (held != null) {
         ctx.fireChannelRead(held);
       }
@@ -122,6 +133,7 @@ public final class AwsChunkedDecoder extends ChannelInboundHandlerAdapter {
     }
     decoded.clear();
     if (last) {
+      passHead(ctx);
       if (held != null) {
         ctx.fireChannelRead(held);
         held = null;
@@ -129,6 +141,13 @@ public final class AwsChunkedDecoder extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
       current = null;
       parser = null;
+    }
+  }
+
+  private void passHead(ChannelHandlerContext ctx) {
+    if (headHeld) {
+      headHeld = false;
+      ctx.fireChannelRead(current);
     }
   }
 
@@ -153,6 +172,7 @@ public final class AwsChunkedDecoder extends ChannelInboundHandlerAdapter {
     }
     current = null;
     parser = null;
+    headHeld = false;
   }
 
   @Override

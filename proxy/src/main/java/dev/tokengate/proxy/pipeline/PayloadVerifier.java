@@ -15,7 +15,9 @@ import java.util.HexFormat;
 /**
  * Checks a body against the hex SHA-256 the client signed ({@code x-amz-content-sha256}) while it
  * streams through. The hash is only known at the end, so the newest piece of body is held back: the
- * backend never receives the whole body, and so never commits it, unless the hash matched.
+ * backend never receives the whole body, and so never commits it, unless the hash matched. The
+ * request head waits for the first piece of body: an empty body has no piece to hold back, and a
+ * backend given the head of a 0-byte upload would commit it before the hash was compared.
  *
  * <pre>… → ExpectContinueResponder → <b>PayloadVerifier</b> → BackendForwarder → …</pre>
  */
@@ -24,6 +26,8 @@ public final class PayloadVerifier extends ChannelInboundHandlerAdapter {
   private final MessageDigest sha256;
   private AuthorizedRequest current;
   private HttpContent held;
+  /** {@link #current} has not been passed on yet. */
+  private boolean headHeld;
 
   public PayloadVerifier() {
     try {
@@ -38,7 +42,10 @@ public final class PayloadVerifier extends ChannelInboundHandlerAdapter {
     if (msg instanceof AuthorizedRequest r) {
       current = r.payloadMode() == PayloadMode.SIGNED ? r : null;
       sha256.reset();
-      ctx.fireChannelRead(msg);
+      headHeld = current != null;
+      if (!headHeld) {
+        ctx.fireChannelRead(msg);
+      }
     } else if (msg instanceof HttpContent content && current != null) {
       for (ByteBuffer b : content.content().nioBuffers()) {
         sha256.update(b);
@@ -46,6 +53,7 @@ public final class PayloadVerifier extends ChannelInboundHandlerAdapter {
       if (content instanceof LastHttpContent) {
         finish(ctx, content);
       } else {
+        passHead(ctx, current);
         if (held != null) {
           ctx.fireChannelRead(held);
         }
@@ -55,6 +63,7 @@ public final class PayloadVerifier extends ChannelInboundHandlerAdapter {
       if (msg instanceof FailedRequest) {
         releaseHeld();
         current = null;
+        headHeld = false;
       }
       ctx.fireChannelRead(msg);
     }
@@ -73,14 +82,23 @@ public final class PayloadVerifier extends ChannelInboundHandlerAdapter {
               S3Error.X_AMZ_CONTENT_SHA256_MISMATCH,
               S3Error.X_AMZ_CONTENT_SHA256_MISMATCH.defaultMessage(),
               java.util.Map.of("ClientComputedContentSHA256", expected, "S3ComputedContentSHA256", computed));
+      headHeld = false;
       ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), Service.S3, e, false));
       return;
     }
+    passHead(ctx, r);
     if (held != null) {
       ctx.fireChannelRead(held);
       held = null;
     }
     ctx.fireChannelRead(last);
+  }
+
+  private void passHead(ChannelHandlerContext ctx, AuthorizedRequest r) {
+    if (headHeld) {
+      headHeld = false;
+      ctx.fireChannelRead(r);
+    }
   }
 
   private void releaseHeld() {

@@ -1,6 +1,7 @@
 package dev.tokengate.proxy.pipeline;
 
 import dev.tokengate.proxy.backend.HeadBucket;
+import dev.tokengate.proxy.config.LimitsConfig;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -8,18 +9,25 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The proxy's architecture in one method: every handler a request passes, in order.
  *
  * <ol>
  *   <li>{@code IdleStateHandler} + {@link IdleConnectionCloser}: connections idle both ways close.
+ *   <li>{@link RequestHeadTimeout} (its {@code bytes} part before the codec, {@code heads} after):
+ *       a request head not whole within the header timeout → 408 and close (slowloris).
  *   <li>{@code HttpServerCodec}: HTTP/1.1 framing; bodies stream as chunks of at most 64 KiB.
  *   <li>{@link PipelinedRequestHolder}: pipelined requests are held until the response before
  *       them has been written, so every later handler sees one request at a time.
  *   <li>{@link HttpFramingValidator}: a head the decoder failed on, Content-Length with
  *       Transfer-Encoding, a repeated framing or authentication header → 400/431/414 and close.
+ *   <li>{@link ConnectionLimiter}: a connection beyond the open-connection bound → 503 SlowDown.
+ *   <li>{@link BodyIdleTimeout}: a request body that stops arriving → 400 RequestTimeout and close.
  *   <li>{@code HttpServerKeepAliveHandler}: connection reuse and {@code Connection: close}.
+ *   <li>{@link RequestsPerConnectionLimit}: the last request a connection may carry is answered
+ *       with {@code Connection: close}.
  *   <li>{@link StsRequestAggregator}: STS calls are buffered whole (their signature covers the
  *       form body); S3 requests keep streaming.
  *   <li>{@link RequestAuthenticator}: scheme, access key, time, token, signature → {@link
@@ -70,23 +78,33 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private static final int UNBOUNDED_PIPELINE = Integer.MAX_VALUE;
 
   private final ProxyServices services;
+  private final LimitsConfig limits;
   private final HeadBucket headBucket;
+  /** Client connections open on this listener, for {@link ConnectionLimiter}. */
+  private final AtomicInteger openConnections = new AtomicInteger();
 
-  public ProxyInitializer(ProxyServices services) {
+  public ProxyInitializer(ProxyServices services, LimitsConfig limits) {
     this.services = services;
+    this.limits = limits;
     this.headBucket = new HeadBucket(services.backendPool(), services.backendRequests());
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    RequestHeadTimeout headTimeout = new RequestHeadTimeout(limits.headerTimeoutSeconds());
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
         .addLast("idleClose", new IdleConnectionCloser())
+        .addLast("headStart", headTimeout.bytes())
         .addLast("http", new HttpServerCodec(DECODER, UNBOUNDED_PIPELINE))
+        .addLast("headEnd", headTimeout.heads())
         .addLast("pipelining", new PipelinedRequestHolder())
         .addLast("framing", new HttpFramingValidator(MAX_INITIAL_LINE, MAX_HEADER_SIZE))
+        .addLast("connections", new ConnectionLimiter(openConnections, limits.maxConnections()))
+        .addLast("bodyIdle", new BodyIdleTimeout(limits.bodyIdleTimeoutSeconds()))
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
-        .addLast("sts", new StsRequestAggregator())
+        .addLast("requestsPerConnection", new RequestsPerConnectionLimit(limits.maxRequestsPerConnection()))
+        .addLast("sts", new StsRequestAggregator(limits.maxQueryFormBytes()))
         .addLast("authenticate", new RequestAuthenticator(
             services.credentials(), services.verifier(), services.sigV2(), services.regions(),
             services.virtualHosts()))
@@ -97,7 +115,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             services.shadowMode()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
-        .addLast("awsChunked", new AwsChunkedDecoder())
+        .addLast("awsChunked", new AwsChunkedDecoder(limits.maxAwsChunkBytes()))
         .addLast("deleteObjects", new DeleteObjectsFilter())
         .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies(), headBucket))
         .addLast("missingKeys", new MissingKeyMasker())

@@ -25,7 +25,7 @@ import java.util.Locale;
  * Recognises STS calls and buffers each into one {@code FullHttpRequest}: their signature covers a
  * hash of the form body that clients do not send, so the body must be whole before verification.
  * Bodies are small (AssumeRoleWithSAML, the largest, ≤ 100 000 characters); anything over the bound
- * is refused. S3 requests pass untouched and keep streaming.
+ * ({@code limits.maxQueryFormBytes}) is refused with 413 before it is buffered. S3 requests pass untouched and keep streaming.
  *
  * <pre>HttpServerKeepAliveHandler → <b>StsRequestAggregator</b> → RequestAuthenticator → …</pre>
  */
@@ -33,9 +33,19 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
 
   static final int MAX_BODY = 256 * 1024;
 
+  private final int maxBody;
   private HttpRequest head;
   private Service headService;
   private CompositeByteBuf body;
+
+  /** The default bound, {@link #MAX_BODY}. */
+  public StsRequestAggregator() {
+    this(MAX_BODY);
+  }
+
+  public StsRequestAggregator(int maxBody) {
+    this.maxBody = maxBody;
+  }
 
   /**
    * Which API a request is for (null: S3), decided once here and carried on the message:
@@ -100,7 +110,7 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Service service = msg instanceof HttpRequest request ? serviceOf(request) : null;
     if (msg instanceof HttpRequest request && service != null) {
-      if (HttpUtil.getContentLength(request, 0L) > MAX_BODY) {
+      if (HttpUtil.getContentLength(request, 0L) > maxBody) {
         tooLarge(ctx, request, msg);
         return;
       }
@@ -123,7 +133,7 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
   private void append(ChannelHandlerContext ctx, HttpContent content) {
     body.addComponent(true, content.content().retain());
     content.release();
-    if (body.readableBytes() > MAX_BODY) {
+    if (body.readableBytes() > maxBody) {
       HttpRequest request = head;
       releaseBody();
       tooLarge(ctx, request, null);

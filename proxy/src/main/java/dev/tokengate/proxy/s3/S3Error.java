@@ -45,9 +45,19 @@ public enum S3Error {
   REQUEST_HEADER_SECTION_TOO_LARGE(
       "RequestHeaderSectionTooLarge", 431, "Your request header section exceeds the maximum allowed size."),
   REQUEST_LINE_TOO_LONG("RequestHeaderSectionTooLarge", 414, "Your request line exceeds the maximum allowed size."),
+  /** The request head did not arrive within the header timeout (a slowloris); the connection closes. */
+  REQUEST_HEAD_TIMEOUT("RequestTimeout", 408, "Your request header section did not arrive within the timeout period."),
+  /** S3's answer to a request body that stopped arriving; the connection closes. */
+  REQUEST_TIMEOUT(
+      "RequestTimeout",
+      400,
+      "Your socket connection to the server was not read from or written to within the timeout period."
+          + " Idle connections will be closed."),
   REQUEST_TIME_TOO_SKEWED(
       "RequestTimeTooSkewed", 403, "The difference between the request time and the server's time is too large."),
   SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "Please reduce your request rate."),
+  /** More client connections are open than the proxy serves at once. */
+  SLOW_DOWN("SlowDown", 503, "Please reduce your request rate."),
   SIGNATURE_DOES_NOT_MATCH(
       "SignatureDoesNotMatch",
       403,

@@ -34,11 +34,11 @@ public final class StsErrorMapper {
       case ACCESS_DENIED -> new StsException(StsError.ACCESS_DENIED, e.getMessage());
       case INVALID_ARGUMENT, INVALID_REQUEST, MALFORMED_POLICY, MALFORMED_XML, BAD_DIGEST, INCOMPLETE_BODY,
           INVALID_URI, INVALID_BUCKET_NAME, INVALID_DIGEST, KEY_TOO_LONG, X_AMZ_CONTENT_SHA256_MISMATCH,
-          BAD_REQUEST, REQUEST_HEADER_SECTION_TOO_LARGE, REQUEST_LINE_TOO_LONG -> new StsException(
+          BAD_REQUEST, REQUEST_HEADER_SECTION_TOO_LARGE, REQUEST_LINE_TOO_LONG, REQUEST_HEAD_TIMEOUT, REQUEST_TIMEOUT -> new StsException(
               StsError.INVALID_PARAMETER_VALUE, e.getMessage());
       case METHOD_NOT_ALLOWED, NOT_IMPLEMENTED, NO_SUCH_BUCKET, NO_SUCH_BUCKET_POLICY -> new StsException(
           StsError.INVALID_ACTION, e.getMessage());
-      case SERVICE_UNAVAILABLE -> new StsException(StsError.SERVICE_UNAVAILABLE, e.getMessage());
+      case SERVICE_UNAVAILABLE, SLOW_DOWN -> new StsException(StsError.SERVICE_UNAVAILABLE, e.getMessage());
       case INTERNAL_ERROR -> new StsException(StsError.INTERNAL_FAILURE, e.getMessage());
     };
   }

@@ -85,4 +85,42 @@ class ProxyConfigTest {
     assertEquals("123456789012", c.accountId());
     assertTrue(c.problems().isEmpty());
   }
+
+  @Test
+  void limitsOutOfRangeAreReportedWithTheirField() throws Exception {
+    String m = invalid("""
+        limits:
+          headerTimeoutSeconds: 0
+          bodyIdleTimeoutSeconds: 10000
+          maxConnections: -1
+          maxRequestsPerConnection: 0
+          maxQueryFormBytes: 100
+          maxAwsChunkBytes: 1024
+        """).getMessage();
+    assertTrue(m.contains("limits.headerTimeoutSeconds must be from 1 to 3600 seconds, got 0"), m);
+    assertTrue(m.contains("limits.bodyIdleTimeoutSeconds must be from 1 to 3600 seconds, got 10000"), m);
+    assertTrue(m.contains("limits.maxConnections must be from 1 to 1000000 connections, got -1"), m);
+    assertTrue(m.contains("limits.maxRequestsPerConnection must be from 1 to"), m);
+    assertTrue(m.contains("limits.maxQueryFormBytes must be from 4096 to 16777216 bytes, got 100"), m);
+    assertTrue(m.contains("limits.maxAwsChunkBytes must be from 8192 to 67108864 bytes, got 1024"), m);
+  }
+
+  @Test
+  void unknownLimitIsRefused() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "limits: {maxConnection: 5}\n");
+    Exception e = assertThrows(Exception.class, () -> ProxyConfig.load(file));
+    assertTrue(e.getMessage().contains("maxConnection"), e.getMessage());
+  }
+
+  @Test
+  void limitDefaultsAreSafe() {
+    LimitsConfig l = ProxyConfig.defaults().limits();
+    assertEquals(10, l.headerTimeoutSeconds());
+    assertEquals(20, l.bodyIdleTimeoutSeconds());
+    assertEquals(4096, l.maxConnections());
+    assertEquals(1000, l.maxRequestsPerConnection());
+    assertEquals(256 * 1024, l.maxQueryFormBytes());
+    assertEquals(16 * 1024 * 1024, l.maxAwsChunkBytes());
+  }
 }

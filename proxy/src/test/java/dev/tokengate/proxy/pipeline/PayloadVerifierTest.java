@@ -57,8 +57,9 @@ class PayloadVerifierTest {
   void matchingBodyPassesWithTheLastPieceHeldUntilTheEnd() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel(new PayloadVerifier());
     ch.writeInbound(request(sha256("abcdef")));
-    assertInstanceOf(AuthorizedRequest.class, ch.readInbound());
+    assertNull(ch.readInbound(), "the head waits for the first piece of body");
     ch.writeInbound(part("ab"));
+    assertInstanceOf(AuthorizedRequest.class, ch.readInbound());
     assertNull(ch.readInbound(), "the newest piece is held back");
     ch.writeInbound(part("cd"));
     HttpContent first = ch.readInbound();
@@ -78,12 +79,36 @@ class PayloadVerifierTest {
   void mismatchReleasesTheHeldPieceAndFails() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel(new PayloadVerifier());
     ch.writeInbound(request(sha256("something else")));
-    ch.readInbound();
     ch.writeInbound(part("ab"));
+    assertInstanceOf(AuthorizedRequest.class, ch.readInbound());
     ch.writeInbound(new DefaultLastHttpContent(Unpooled.copiedBuffer("cd", StandardCharsets.UTF_8)));
     FailedRequest failed = ch.readInbound();
     assertEquals(S3Error.X_AMZ_CONTENT_SHA256_MISMATCH, failed.error().error());
     assertNull(ch.readInbound(), "no body byte may follow a failure");
+    ch.finishAndReleaseAll();
+  }
+
+  /** An empty body has no piece to hold back: the head itself is held until the hash matched. */
+  @Test
+  void emptyBodyWithAnotherHashNeverPassesTheHead() throws Exception {
+    EmbeddedChannel ch = new EmbeddedChannel(new PayloadVerifier());
+    ch.writeInbound(request(sha256("not empty")));
+    assertNull(ch.readInbound());
+    ch.writeInbound(LastHttpContent.EMPTY_LAST_CONTENT);
+    FailedRequest failed = ch.readInbound();
+    assertEquals(S3Error.X_AMZ_CONTENT_SHA256_MISMATCH, failed.error().error());
+    assertNull(ch.readInbound(), "neither the head nor the end reaches the backend");
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void emptyBodyWithTheEmptyHashPassesHeadThenEnd() throws Exception {
+    EmbeddedChannel ch = new EmbeddedChannel(new PayloadVerifier());
+    ch.writeInbound(request(sha256("")));
+    assertNull(ch.readInbound());
+    ch.writeInbound(LastHttpContent.EMPTY_LAST_CONTENT);
+    assertInstanceOf(AuthorizedRequest.class, ch.readInbound());
+    assertInstanceOf(LastHttpContent.class, ch.readInbound());
     ch.finishAndReleaseAll();
   }
 }

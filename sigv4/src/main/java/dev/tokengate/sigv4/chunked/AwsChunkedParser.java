@@ -25,7 +25,7 @@ public final class AwsChunkedParser {
 
   /** Longest chunk-header or trailer line (MinIO's bound), CRLF excluded. */
   public static final int MAX_LINE_BYTES = 4096;
-  /** Largest chunk accepted (MinIO's bound). */
+  /** Largest chunk accepted by default (MinIO's bound). */
   public static final int MAX_CHUNK_BYTES = 16 * 1024 * 1024;
 
   private static final String SIGNATURE_EXTENSION = "chunk-signature=";
@@ -37,6 +37,7 @@ public final class AwsChunkedParser {
   private final boolean trailerAllowed;
   private final ChunkSignatureChain chain;
   private final long declaredLength;
+  private final int maxChunkBytes;
   private final String declaredTrailer;
   private final TrailerChecksum checksum;
   private final PayloadSink sink;
@@ -65,6 +66,17 @@ public final class AwsChunkedParser {
       long decodedContentLength,
       String declaredTrailer,
       PayloadSink sink) {
+    this(mode, chain, decodedContentLength, declaredTrailer, MAX_CHUNK_BYTES, sink);
+  }
+
+  /** As above, with {@code maxChunkBytes} the largest chunk accepted. */
+  public AwsChunkedParser(
+      PayloadMode mode,
+      ChunkSignatureChain chain,
+      long decodedContentLength,
+      String declaredTrailer,
+      int maxChunkBytes,
+      PayloadSink sink) {
     if (!mode.isAwsChunked()) {
       throw new IllegalArgumentException("an aws-chunked payload mode is required, got " + mode);
     }
@@ -75,6 +87,7 @@ public final class AwsChunkedParser {
     }
     this.chain = chain;
     this.declaredLength = decodedContentLength;
+    this.maxChunkBytes = maxChunkBytes;
     this.declaredTrailer =
         declaredTrailer == null ? null : declaredTrailer.trim().toLowerCase(Locale.ROOT);
     this.checksum = this.declaredTrailer == null ? null : TrailerChecksum.forTrailer(this.declaredTrailer);
@@ -213,7 +226,7 @@ public final class AwsChunkedParser {
     state = State.DATA;
   }
 
-  private static int parseSize(String hex) throws AuthenticationException {
+  private int parseSize(String hex) throws AuthenticationException {
     if (hex.isEmpty() || hex.length() > 8) {
       throw malformed("bad chunk size '" + hex + "'");
     }
@@ -225,8 +238,8 @@ public final class AwsChunkedParser {
       }
       size = size * 16 + digit;
     }
-    if (size > MAX_CHUNK_BYTES) {
-      throw malformed("chunk larger than " + MAX_CHUNK_BYTES + " bytes");
+    if (size > maxChunkBytes) {
+      throw malformed("chunk larger than " + maxChunkBytes + " bytes");
     }
     return (int) size;
   }
