@@ -33,7 +33,7 @@ public final class BackendPool implements AutoCloseable {
   private static final int IDLE_SECONDS = 20;
 
   /** Idle connections kept per event loop; more are closed on release. */
-  private static final int MAX_IDLE_PER_LOOP = 64;
+  private static final int MAX_IDLE_PER_LOOP = 256;
 
   private final Bootstrap bootstrap;
   private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
