@@ -19,8 +19,9 @@ import java.util.List;
  * <p>A resource policy naming only the caller's account delegates to identity policies, as AWS
  * does: its Allow grants nothing alone, but when an identity policy allows too it is reported
  * among the deciding statements (a role trust policy naming {@code arn:aws:iam::ACCT:root} plus
- * an identity policy allowing {@code sts:AssumeRole} is how same-account AssumeRole is granted). The evaluator is stateless and thread-safe; with the per-action statement index and
- * pre-compiled matchers it does not allocate beyond the returned {@link Decision}.
+ * an identity policy allowing {@code sts:AssumeRole} is how same-account AssumeRole is granted).
+ * The evaluator is stateless and thread-safe; with the per-action statement index and pre-compiled
+ * matchers it does not allocate beyond the returned {@link Decision}.
  */
 public final class PolicyEvaluator {
 

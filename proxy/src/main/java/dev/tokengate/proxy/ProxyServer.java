@@ -1,5 +1,6 @@
 package dev.tokengate.proxy;
 
+import dev.tokengate.proxy.backend.BackendCircuit;
 import dev.tokengate.proxy.backend.BackendPool;
 import dev.tokengate.proxy.backend.BackendRequestFactory;
 import dev.tokengate.proxy.backend.EmbeddedBackend;
@@ -104,7 +105,9 @@ public final class ProxyServer implements AutoCloseable {
       regions.add(config.region());
       regions.add("us-east-1");
       this.pool =
-          new BackendPool(new InetSocketAddress(backend.uri().getHost(), portOf(backend)), 3000);
+          new BackendPool(new InetSocketAddress(backend.uri().getHost(), portOf(backend)), config.backendTimeouts(),
+              new BackendCircuit(config.backendCircuitBreaker().failures(), config.backendCircuitBreaker().open(),
+                  System::nanoTime));
       ProxyInitializer initializer =
           new ProxyInitializer(
               new ProxyServices(

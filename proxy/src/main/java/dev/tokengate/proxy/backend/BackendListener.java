@@ -9,4 +9,7 @@ public interface BackendListener {
   void onBackendInactive();
 
   void onBackendWritabilityChanged(boolean writable);
+
+  /** A wait on the backend ran out; the connection is of no further use. */
+  void onBackendStalled(BackendStall stall);
 }

@@ -45,7 +45,7 @@ public final class HeadBucket {
    */
   public Future<Boolean> exists(EventLoop loop, String bucket) {
     Promise<Boolean> result = loop.newPromise();
-    pool.acquire(loop).addListener((Future<Channel> acquired) -> {
+    pool.acquire(loop, false).addListener((Future<Channel> acquired) -> {
       if (!acquired.isSuccess()) {
         result.tryFailure(acquired.cause());
         return;
@@ -110,6 +110,11 @@ public final class HeadBucket {
       } else {
         result.trySuccess(status == 200);
       }
+    }
+
+    @Override
+    public void onBackendStalled(BackendStall stall) {
+      end(false, new IOException("the backend " + stall.description()));
     }
 
     @Override

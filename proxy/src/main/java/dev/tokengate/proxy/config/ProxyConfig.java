@@ -31,6 +31,13 @@ import java.util.regex.Pattern;
  *   accessKey: ...
  *   secretKey: ...
  *   region: us-east-1
+ * backendTimeouts:              # the backend above or the embedded one; see BackendTimeouts
+ *   connectSeconds: 5
+ *   responseSeconds: 30
+ *   idleSeconds: 30
+ * backendCircuitBreaker:        # a failing backend answered at once; see BackendCircuitBreaker
+ *   failures: 5
+ *   openSeconds: 5
  * shadowMode: false             # log "would deny" and forward anyway
  * acceptSigV2: false            # legacy SigV2 (s3cmd --signature-v2, rclone --s3-v2-auth)
  * virtualHostDomains: [s3.local] # Host bucket.s3.local names the bucket (virtual-hosted style)
@@ -51,6 +58,8 @@ public record ProxyConfig(
     @JsonProperty("shadowMode") Boolean shadowMode,
     @JsonProperty("acceptSigV2") Boolean acceptSigV2,
     @JsonProperty("virtualHostDomains") List<String> virtualHostDomains,
+    @JsonProperty("backendTimeouts") BackendTimeouts backendTimeouts,
+    @JsonProperty("backendCircuitBreaker") BackendCircuitBreaker backendCircuitBreaker,
     @JsonProperty("limits") LimitsConfig limits) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -66,17 +75,19 @@ public record ProxyConfig(
     shadowMode = shadowMode != null && shadowMode;
     acceptSigV2 = acceptSigV2 != null && acceptSigV2;
     virtualHostDomains = virtualHostDomains == null ? List.of() : List.copyOf(virtualHostDomains);
+    backendTimeouts = backendTimeouts == null ? BackendTimeouts.defaults() : backendTimeouts;
+    backendCircuitBreaker = backendCircuitBreaker == null ? BackendCircuitBreaker.defaults() : backendCircuitBreaker;
     limits = limits == null ? LimitsConfig.defaults() : limits;
   }
 
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
-    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The defaults with a listen address and a data directory. */
   public static ProxyConfig of(String listen, String dataDir) {
-    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static ProxyConfig load(Path file) throws IOException {
@@ -121,6 +132,8 @@ public record ProxyConfig(
     if (backend != null) {
       backend.problems("backend", problems);
     }
+    backendTimeouts.problems("backendTimeouts", problems);
+    backendCircuitBreaker.problems("backendCircuitBreaker", problems);
     limits.problems("limits", problems);
     Set<String> keyIds = new HashSet<>();
     Set<String> userNames = new HashSet<>();

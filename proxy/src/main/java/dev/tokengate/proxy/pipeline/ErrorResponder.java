@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ErrorResponder extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
   private static final String HOST_ID = "tokengate";
+  private static final String RETRY_AFTER_SECONDS = "1";
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -71,6 +72,10 @@ public final class ErrorResponder extends ChannelInboundHandlerAdapter {
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/xml");
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     response.headers().set("x-amz-request-id", failed.requestId());
+    if (e.error() == S3Error.SERVICE_UNAVAILABLE) {
+      // The backend is down, refusing or stalled: a hint to back off before the retry SDKs make anyway.
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
     return response;
   }
 

@@ -176,7 +176,7 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
     if (!shadowMode || r.caller().isAnonymous() || PROXY_OWNED_WRITES.contains(model.operation())) {
       return false;
     }
-    LOG.warn("request {}: shadow mode, would deny: {}", r.requestId(), denial.decision().accessDeniedMessage());
+    LOG.warn("request {}: shadow mode, would deny: {}", r.requestId(), denial.decision().explainedMessage());
     return true;
   }
 }

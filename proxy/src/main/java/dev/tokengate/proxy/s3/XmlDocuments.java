@@ -34,6 +34,13 @@ public final class XmlDocuments {
     w.writeEndElement();
   }
 
+  /** {@code <name>text</name>} when {@code text} is not null; nothing otherwise. */
+  public static void optionalElement(XMLStreamWriter w, String name, String text) throws XMLStreamException {
+    if (text != null) {
+      element(w, name, text);
+    }
+  }
+
   private static String write(Content content, boolean declaration) {
     StringWriter out = new StringWriter();
     try {

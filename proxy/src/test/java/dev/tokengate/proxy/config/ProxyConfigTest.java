@@ -48,6 +48,28 @@ class ProxyConfigTest {
   }
 
   @Test
+  void backendTimeoutsAreValidatedAndDefaulted() throws Exception {
+    InvalidConfigException e = invalid("""
+        backendTimeouts: {connectSeconds: 0, responseSeconds: 7200, idleSeconds: -1}
+        backendCircuitBreaker: {failures: -1, openSeconds: 0}
+        """);
+    String m = e.getMessage();
+    assertTrue(m.contains("backendTimeouts.connectSeconds must be from 0.1 to 120 seconds, got 0.0"), m);
+    assertTrue(m.contains("backendTimeouts.responseSeconds must be from 0.1 to 3600 seconds, got 7200.0"), m);
+    assertTrue(m.contains("backendTimeouts.idleSeconds must be from 0.1 to 3600 seconds, got -1.0"), m);
+    assertTrue(m.contains("backendCircuitBreaker.failures must be from 0 (off) to 1000, got -1"), m);
+    assertTrue(m.contains("backendCircuitBreaker.openSeconds must be from 0.1 to 600 seconds, got 0.0"), m);
+
+    Path file = dir.resolve("ok.yaml");
+    Files.writeString(file, "backendTimeouts: {responseSeconds: 1.5}\n");
+    BackendTimeouts t = ProxyConfig.load(file).backendTimeouts();
+    assertEquals(java.time.Duration.ofMillis(1500), t.response());
+    assertEquals(java.time.Duration.ofSeconds(5), t.connect());
+    assertEquals(java.time.Duration.ofSeconds(30), t.idle());
+    assertEquals(java.time.Duration.ofSeconds(30), ProxyConfig.defaults().backendTimeouts().response());
+  }
+
+  @Test
   void unknownFieldIsRefused() throws Exception {
     Path file = dir.resolve("c.yaml");
     Files.writeString(file, "listen: 127.0.0.1:0\nlisten_port: 5\n");

@@ -46,7 +46,16 @@ public final class BackendSpy implements AutoCloseable {
   private final List<String> failures = new CopyOnWriteArrayList<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final List<String> received = new CopyOnWriteArrayList<>();
+  private final List<Long> peerClosedStalled = new CopyOnWriteArrayList<>();
+  private volatile RequestFault requestFault;
   private volatile boolean closed;
+
+  /** A stalled connection the proxy has not closed after this long is reported as a failure. */
+  private static final Duration STALL_LIMIT = Duration.ofSeconds(60);
+
+  /** Every request body dies after {@code afterBytes} (at least; counted in whole reads) with {@code fault}. */
+  public record RequestFault(long afterBytes, CannedResponse.Fault fault) {}
 
   private BackendSpy(InetSocketAddress relayTarget, Responder responder) throws IOException {
     this.relayTarget = relayTarget;
@@ -99,7 +108,46 @@ public final class BackendSpy implements AutoCloseable {
     return List.copyOf(failures);
   }
 
+  /**
+   * From now on a fake cuts every request body short (a backend dying mid-upload); null restores
+   * normal reading. {@link CannedResponse.Fault#STALL} stops reading without closing.
+   */
+  public void cutRequestBodies(RequestFault fault) {
+    this.requestFault = fault;
+  }
+
+  /**
+   * Stops listening and closes every open connection: from now on connecting is refused (a
+   * backend that is gone, not slow).
+   */
+  public void refuseConnections() {
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // Closed is what we wanted.
+    }
+    closeOpenSockets();
+  }
+
+  /** Connections accepted and not yet closed (by either side). */
+  public int openConnections() {
+    return open.size();
+  }
+
+  /** Fault events in order (cut uploads, stalled connections the proxy closed), for assertion messages. */
+  public List<String> faultEvents() {
+    return List.copyOf(received);
+  }
+
+  /** How many stalled connections the proxy has closed so far. */
+  public int stalledConnectionsClosedByProxy() {
+    return peerClosedStalled.size();
+  }
+
   public void clear() {
+    requestFault = null;
+    received.clear();
+    peerClosedStalled.clear();
     requests.clear();
     unseen.clear();
     failures.clear();
@@ -191,11 +239,13 @@ public final class BackendSpy implements AutoCloseable {
     InputStream in = client.getInputStream();
     OutputStream out = client.getOutputStream();
     boolean[] done = {false}; // set by the listener: hang up, or close after answering
+    long[] bodyRead = {-1}; // bytes read since the last head, -1 between requests
     RequestParser parser =
         new RequestParser(
             new RequestParser.Listener() {
               @Override
               public void onHead(String requestLine, List<ReceivedRequest.Header> headers) throws IOException {
+                bodyRead[0] = 0;
                 for (ReceivedRequest.Header h : headers) {
                   if (h.name().equalsIgnoreCase("expect") && h.value().toLowerCase(Locale.ROOT).equals("100-continue")) {
                     out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -206,25 +256,86 @@ public final class BackendSpy implements AutoCloseable {
 
               @Override
               public void onRequest(ReceivedRequest request) throws IOException {
+                bodyRead[0] = -1;
                 record(request);
                 if (done[0]) {
                   return; // pipelined behind a request that ended the connection
                 }
                 CannedResponse answer = responder.answer(request);
-                if (answer.hangsUp()) {
-                  done[0] = true;
-                  return;
-                }
-                sleep(answer.delay());
-                out.write(answer.encode(request.method().equals("HEAD")));
-                out.flush();
+                done[0] = !deliver(client, answer, request.method().equals("HEAD"));
                 String connection = request.header("connection");
-                done[0] = answer.closeAfter() || (connection != null && connection.equalsIgnoreCase("close"));
+                done[0] |= answer.closeAfter() || (connection != null && connection.equalsIgnoreCase("close"));
               }
             });
     byte[] buffer = new byte[64 * 1024];
     for (int n; !done[0] && (n = in.read(buffer)) > 0; ) {
+      RequestFault cut = requestFault;
+      if (cut != null && bodyRead[0] >= cut.afterBytes()) {
+        // The head came and at least afterBytes of its body: the upload dies here.
+        received.add("request cut after " + bodyRead[0] + " body bytes: " + cut.fault());
+        if (cut.fault() == CannedResponse.Fault.STALL) {
+          sleep(STALL_LIMIT); // not reading any more; ends when the spy closes
+        } else {
+          fault(client, cut.fault());
+        }
+        return;
+      }
+      if (bodyRead[0] >= 0) {
+        bodyRead[0] += n;
+      }
       parser.feed(buffer, 0, n);
+    }
+  }
+
+  /** Writes {@code answer} as its {@link CannedResponse.Delivery} says; false when the connection is done. */
+  private boolean deliver(Socket client, CannedResponse answer, boolean headRequest) throws IOException {
+    CannedResponse.Delivery d = answer.delivery();
+    if (d.cutAfter() == CannedResponse.Delivery.BEFORE_HEAD) {
+      fault(client, d.fault());
+      return false;
+    }
+    sleep(answer.delay());
+    OutputStream out = client.getOutputStream();
+    out.write(answer.encodeHead());
+    out.flush();
+    byte[] body = headRequest ? new byte[0] : answer.body();
+    int end = (int) Math.min(body.length, d.cutAfter());
+    int piece = d.pieceBytes() > 0 ? d.pieceBytes() : Math.max(1, end);
+    for (int off = 0; off < end; off += piece) {
+      if (off > 0) {
+        sleep(d.gap());
+      }
+      out.write(body, off, Math.min(piece, end - off));
+      out.flush();
+    }
+    if (end < body.length) {
+      fault(client, d.fault());
+      return false;
+    }
+    return true;
+  }
+
+  private void fault(Socket client, CannedResponse.Fault fault) throws IOException {
+    switch (fault) {
+      case CLOSE -> client.close();
+      case RESET -> {
+        client.setSoLinger(true, 0);
+        client.close();
+      }
+      case STALL -> {
+        // Silent, but reading: the proxy giving up shows as end of stream, which is then on record.
+        client.setSoTimeout((int) STALL_LIMIT.toMillis());
+        byte[] drain = new byte[8192];
+        try {
+          while (client.getInputStream().read(drain) >= 0) {
+            // Whatever else the proxy sends is ignored.
+          }
+          received.add("stalled connection closed by the proxy");
+          peerClosedStalled.add(System.nanoTime());
+        } catch (java.net.SocketTimeoutException neverClosed) {
+          failures.add("the proxy kept a stalled connection open for " + STALL_LIMIT);
+        }
+      }
     }
   }
 
@@ -263,6 +374,16 @@ public final class BackendSpy implements AutoCloseable {
     return t;
   }
 
+  private void closeOpenSockets() {
+    for (Socket s : new ArrayList<>(open)) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // Already closed by its peer.
+      }
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -271,14 +392,9 @@ public final class BackendSpy implements AutoCloseable {
     } catch (IOException ignored) {
       // Closing is all we wanted.
     }
-    for (Socket s : new ArrayList<>(open)) {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // Already closed by its peer.
-      }
-    }
+    closeOpenSockets();
     for (Thread t : new ArrayList<>(threads)) {
+      t.interrupt(); // a fake asleep in a delay or a stall
       try {
         t.join(5000);
       } catch (InterruptedException e) {

@@ -8,18 +8,41 @@ import java.util.List;
 
 /**
  * What a fake {@link BackendSpy} answers: status, headers and body, written after {@code delay};
- * {@code Content-Length} is added unless a header sets it or {@code Transfer-Encoding}. A response
- * marked {@link #hangUp()} closes the connection without a byte, for fault tests.
+ * {@code Content-Length} is added unless a header sets it or {@code Transfer-Encoding}. For fault
+ * tests, a {@link Delivery} says how the bytes go out: in timed pieces (a slow trickle), or cut
+ * short by a {@link Fault} before the head ({@link #hangUp()}, {@link #resetConnection()}, {@link
+ * #stall()}) or after some bytes of the body ({@link #cutAfter}).
  */
 public record CannedResponse(
-    int status, List<String[]> headers, byte[] body, boolean closeAfter, Duration delay, boolean hangsUp) {
+    int status, List<String[]> headers, byte[] body, boolean closeAfter, Duration delay, Delivery delivery) {
+
+  /** How the fake stops short. */
+  public enum Fault {
+    /** Sends nothing more and waits until the proxy closes the connection. */
+    STALL,
+    /** Closes the connection (FIN). */
+    CLOSE,
+    /** Resets the connection (RST: SO_LINGER 0, then close). */
+    RESET
+  }
+
+  /**
+   * @param pieceBytes the body goes out in writes of this many bytes, {@code gap} apart; 0: at once
+   * @param cutAfter body bytes sent before {@code fault}; {@link #BEFORE_HEAD}: not even the head;
+   *     {@link #NEVER}: the response is complete
+   */
+  public record Delivery(int pieceBytes, Duration gap, long cutAfter, Fault fault) {
+    public static final long BEFORE_HEAD = -1;
+    public static final long NEVER = Long.MAX_VALUE;
+    static final Delivery WHOLE = new Delivery(0, Duration.ZERO, NEVER, null);
+  }
 
   public CannedResponse {
     headers = List.copyOf(headers);
   }
 
   public static CannedResponse of(int status) {
-    return new CannedResponse(status, List.of(), new byte[0], false, Duration.ZERO, false);
+    return new CannedResponse(status, List.of(), new byte[0], false, Duration.ZERO, Delivery.WHOLE);
   }
 
   public static CannedResponse of(int status, String contentType, String body) {
@@ -39,30 +62,65 @@ public record CannedResponse(
 
   /** Closes the connection as soon as the request has arrived, answering nothing. */
   public static CannedResponse hangUp() {
-    return new CannedResponse(0, List.of(), new byte[0], true, Duration.ZERO, true);
+    return of(0).cut(Delivery.BEFORE_HEAD, Fault.CLOSE);
+  }
+
+  /** Resets the connection as soon as the request has arrived, answering nothing. */
+  public static CannedResponse resetConnection() {
+    return of(0).cut(Delivery.BEFORE_HEAD, Fault.RESET);
+  }
+
+  /** Answers nothing at all, until the proxy gives up and closes the connection. */
+  public static CannedResponse stall() {
+    return of(0).cut(Delivery.BEFORE_HEAD, Fault.STALL);
+  }
+
+  /** The head and the first {@code bodyBytes} of the body, then {@code fault}. */
+  public CannedResponse cutAfter(long bodyBytes, Fault fault) {
+    if (bodyBytes < 0 || bodyBytes >= body.length) {
+      throw new IllegalArgumentException("cut inside the body: 0 to " + (body.length - 1) + " bytes");
+    }
+    return cut(bodyBytes, fault);
+  }
+
+  private CannedResponse cut(long bodyBytes, Fault fault) {
+    return new CannedResponse(status, headers, body, closeAfter, delay,
+        new Delivery(delivery.pieceBytes(), delivery.gap(), bodyBytes, fault));
+  }
+
+  /** The body in writes of {@code pieceBytes}, {@code gap} apart: a slow but live backend. */
+  public CannedResponse trickled(int pieceBytes, Duration gap) {
+    return new CannedResponse(status, headers, body, closeAfter, delay,
+        new Delivery(pieceBytes, gap, delivery.cutAfter(), delivery.fault()));
+  }
+
+  /** Whether nothing at all is answered. */
+  public boolean hangsUp() {
+    return delivery.cutAfter() == Delivery.BEFORE_HEAD;
   }
 
   public CannedResponse withHeader(String name, String value) {
     List<String[]> more = new ArrayList<>(headers);
     more.add(new String[] {name, value});
-    return new CannedResponse(status, more, body, closeAfter, delay, hangsUp);
+    return new CannedResponse(status, more, body, closeAfter, delay, delivery);
   }
 
   public CannedResponse withBody(byte[] newBody) {
-    return new CannedResponse(status, headers, newBody, closeAfter, delay, hangsUp);
+    return new CannedResponse(status, headers, newBody, closeAfter, delay, delivery);
   }
 
   /** {@code Connection: close} and the connection closed after the response. */
   public CannedResponse closingConnection() {
-    return new CannedResponse(status, headers, body, true, delay, hangsUp).withHeader("Connection", "close");
+    return new CannedResponse(status, headers, body, true, delay, delivery).withHeader("Connection", "close");
   }
 
+  /** The head is written after {@code d} (a stall before the headers that does end). */
   public CannedResponse delayedBy(Duration d) {
-    return new CannedResponse(status, headers, body, closeAfter, d, hangsUp);
+    return new CannedResponse(status, headers, body, closeAfter, d, delivery);
   }
 
-  /** The bytes on the wire; a response to HEAD carries its headers but no body. */
-  byte[] encode(boolean headRequest) {
+  /** The status line and headers on the wire; a response to HEAD announces a body it does not carry. */
+  byte[] encodeHead() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(("HTTP/1.1 " + status + " " + reason(status) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     boolean framed = false;
@@ -74,9 +132,6 @@ public record CannedResponse(
       out.writeBytes(("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     }
     out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    if (!headRequest) {
-      out.writeBytes(body);
-    }
     return out.toByteArray();
   }
 

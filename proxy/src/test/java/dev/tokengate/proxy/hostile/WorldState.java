@@ -98,12 +98,12 @@ final class WorldState {
    * The snapshot once the backend has finished what an aborted upload left in flight: S3Proxy
    * writes an upload to a temporary object ({@code key-<uuid>}) and removes it only after it
    * notices that the proxy dropped the connection, so a snapshot taken right after the answer can
-   * catch it (on a loaded machine, for seconds). Reads again (no sleeping, at most five seconds)
+   * catch it (on a loaded machine, for many seconds). Reads again (no sleeping, at most 20 seconds)
    * while the only difference from the baseline is objects that were not there; a difference that
    * stays is a real one.
    */
   Snapshot settle(Snapshot after, boolean full) throws Exception {
-    long deadline = System.nanoTime() + 5_000_000_000L;
+    long deadline = System.nanoTime() + 20_000_000_000L;
     while (onlyAddedObjects(after) && System.nanoTime() < deadline) {
       after = snapshot(full);
     }

@@ -114,22 +114,15 @@ public record DeleteObjectsBody(boolean quiet, List<Entry> entries) {
               for (Entry e : kept) {
                 w.writeStartElement("Object");
                 XmlDocuments.element(w, "Key", e.key());
-                optional(w, "VersionId", e.versionId());
-                optional(w, "ETag", e.etag());
-                optional(w, "LastModifiedTime", e.lastModifiedTime());
-                optional(w, "Size", e.size());
+                XmlDocuments.optionalElement(w, "VersionId", e.versionId());
+                XmlDocuments.optionalElement(w, "ETag", e.etag());
+                XmlDocuments.optionalElement(w, "LastModifiedTime", e.lastModifiedTime());
+                XmlDocuments.optionalElement(w, "Size", e.size());
                 w.writeEndElement();
               }
               w.writeEndElement();
             })
         .getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void optional(javax.xml.stream.XMLStreamWriter w, String name, String value)
-      throws javax.xml.stream.XMLStreamException {
-    if (value != null) {
-      XmlDocuments.element(w, name, value);
-    }
   }
 
   private static S3Exception malformed() {

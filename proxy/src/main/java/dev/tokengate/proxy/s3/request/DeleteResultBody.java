@@ -73,29 +73,22 @@ public record DeleteResultBody(List<Deleted> deleted, List<Failed> errors) {
               w.writeDefaultNamespace(StrictXmlReader.S3_NS);
               for (Deleted d : deleted) {
                 w.writeStartElement("Deleted");
-                optional(w, "Key", d.key());
-                optional(w, "VersionId", d.versionId());
-                optional(w, "DeleteMarker", d.deleteMarker());
-                optional(w, "DeleteMarkerVersionId", d.deleteMarkerVersionId());
+                XmlDocuments.optionalElement(w, "Key", d.key());
+                XmlDocuments.optionalElement(w, "VersionId", d.versionId());
+                XmlDocuments.optionalElement(w, "DeleteMarker", d.deleteMarker());
+                XmlDocuments.optionalElement(w, "DeleteMarkerVersionId", d.deleteMarkerVersionId());
                 w.writeEndElement();
               }
               for (Failed e : errors) {
                 w.writeStartElement("Error");
-                optional(w, "Key", e.key());
-                optional(w, "VersionId", e.versionId());
-                optional(w, "Code", e.code());
-                optional(w, "Message", e.message());
+                XmlDocuments.optionalElement(w, "Key", e.key());
+                XmlDocuments.optionalElement(w, "VersionId", e.versionId());
+                XmlDocuments.optionalElement(w, "Code", e.code());
+                XmlDocuments.optionalElement(w, "Message", e.message());
                 w.writeEndElement();
               }
               w.writeEndElement();
             })
         .getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void optional(javax.xml.stream.XMLStreamWriter w, String name, String value)
-      throws javax.xml.stream.XMLStreamException {
-    if (value != null) {
-      XmlDocuments.element(w, name, value);
-    }
   }
 }

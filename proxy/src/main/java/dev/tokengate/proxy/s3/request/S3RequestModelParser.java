@@ -42,6 +42,10 @@ public final class S3RequestModelParser {
   /** Headers read for the decision (condition keys) but never forwarded. */
   private static final Set<String> READ_ONLY = Set.of("user-agent", "referer", "x-amz-content-sha256");
 
+  /** S3's canned ACLs: any other x-amz-acl value is refused here, not left for the backend to read. */
+  private static final Set<String> CANNED_ACLS = Set.of("private", "public-read", "public-read-write",
+      "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write");
+
   private static final int MAX_PARAMETERS = 64;
 
   private S3RequestModelParser() {}
@@ -118,6 +122,9 @@ public final class S3RequestModelParser {
         read.put(name, h.getValue());
       } else if (ForwardedHeaders.forwards(op, name)) {
         String value = h.getValue();
+        if (name.equals("x-amz-acl") && !CANNED_ACLS.contains(value.strip())) {
+          throw argument("The x-amz-acl value is not a canned ACL.", name, value);
+        }
         if (name.equals("x-amz-copy-source")) {
           copySource = parseCopySource(value);
           value = S3RequestModel.encodeCopySource(copySource);

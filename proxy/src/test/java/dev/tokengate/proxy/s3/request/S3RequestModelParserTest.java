@@ -169,6 +169,13 @@ class S3RequestModelParserTest {
   }
 
   @Test
+  void onlyCannedAclsAreAccepted() throws Exception {
+    assertEquals("public-read", parse("PUT", "/bkt/k", "x-amz-acl", "public-read").header("x-amz-acl"));
+    assertEquals("InvalidArgument", refusal("PUT", "/bkt/k", "x-amz-acl", "private public-read"));
+    assertEquals("InvalidArgument", refusal("PUT", "/bkt/k", "x-amz-acl", "PUBLIC-READ"));
+  }
+
+  @Test
   void headerValuesWithControlCharactersAreRefused() {
     assertEquals("InvalidArgument", refusal("PUT", "/bkt/k", "x-amz-meta-a", "x\r\nx-amz-acl: public-read"));
     assertEquals("InvalidArgument", refusal("PUT", "/bkt/k", "x-amz-meta-a", "x\u0000"));
