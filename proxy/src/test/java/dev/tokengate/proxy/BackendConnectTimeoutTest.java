@@ -45,7 +45,7 @@ class BackendConnectTimeoutTest {
           """.formatted(dir.resolve("d"), never.getLocalPort()));
       try (ProxyServer server = ProxyServer.start(ProxyConfig.load(config), Clock.systemUTC())) {
         SocketExchange r = SocketExchange.send(server.endpoint(),
-            Credentials.of(server.admin().accessKeyId(), server.admin().secretAccessKey()), "GET", "/b/k", new byte[0],
+            Credentials.of(server.admin().accessKeyId(), server.admin().secretAccessKey()), "GET", "/bkt/k", new byte[0],
             Duration.ZERO, Duration.ofSeconds(30));
         assertEquals(503, r.status(), r.head());
         assertEquals("ServiceUnavailable", RawS3Client.element(r.bodyUtf8(), "Code"));

@@ -135,7 +135,7 @@ class BackendFaultsTest {
 
   private void assertServesNext() throws Exception {
     script = BackendSpy.Responder.always(CannedResponse.of(200, "text/plain", "fine"));
-    SocketExchange next = SocketExchange.send(proxy.endpoint(), proxy.admin(), "GET", "/b/next", new byte[0],
+    SocketExchange next = SocketExchange.send(proxy.endpoint(), proxy.admin(), "GET", "/bkt/next", new byte[0],
         Duration.ZERO, CLIENT_WAIT);
     assertEquals(200, next.status(), next.head());
     assertEquals("fine", next.bodyUtf8());
@@ -145,7 +145,7 @@ class BackendFaultsTest {
   @Test
   void refusedConnectionIs503AtOnce() throws Exception {
     proxy.spy().refuseConnections();
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertUnavailable(r);
     assertWithin(Duration.ZERO, Duration.ofSeconds(1).plus(MARGIN), r);
     assertFalse(r.closed() && !r.complete(), "a whole answer on a usable connection");
@@ -155,7 +155,7 @@ class BackendFaultsTest {
   void stallBeforeTheHeadersIs503AfterTheResponseTimeout() throws Exception {
     warmUp();
     script = BackendSpy.Responder.always(CannedResponse.stall());
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertUnavailable(r);
     assertWithin(RESPONSE, RESPONSE.plus(MARGIN), r);
     assertEquals(1, proxy.spy().requests().size(), "a stall is not retried");
@@ -166,7 +166,7 @@ class BackendFaultsTest {
   @Test
   void aSlowHeadWithinTheTimeoutIsServed() throws Exception {
     script = BackendSpy.Responder.always(CannedResponse.of(200, "text/plain", "late").delayedBy(Duration.ofMillis(700)));
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertEquals(200, r.status(), r.head());
     assertEquals("late", r.bodyUtf8());
   }
@@ -175,7 +175,7 @@ class BackendFaultsTest {
   void stallMidGetClosesTheClientConnectionAfterTheIdleTimeout() throws Exception {
     byte[] object = bytes(1 << 20);
     script = BackendSpy.Responder.always(CannedResponse.of(200).withBody(object).cutAfter(100_000, Fault.STALL));
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertTruncated(r, object.length);
     assertArrayEquals(java.util.Arrays.copyOf(object, r.body().length), r.body(), "the bytes that came are the object's");
     assertWithin(IDLE, IDLE.plus(MARGIN), r);
@@ -188,7 +188,7 @@ class BackendFaultsTest {
   void backendDyingMidGetClosesTheClientConnectionAtOnce(Fault fault) throws Exception {
     byte[] object = bytes(1 << 20);
     script = BackendSpy.Responder.always(CannedResponse.of(200).withBody(object).cutAfter(300_000, fault));
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertTruncated(r, object.length);
     assertWithin(Duration.ZERO, MARGIN, r);
     assertRecovered();
@@ -198,7 +198,7 @@ class BackendFaultsTest {
   void resetBeforeTheHeadIs503AfterOneRetryOnAFreshConnection() throws Exception {
     warmUp();
     script = BackendSpy.Responder.always(CannedResponse.resetConnection());
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertUnavailable(r);
     assertWithin(Duration.ZERO, MARGIN, r);
     assertEquals(2, proxy.spy().requests().size(), "the pooled connection, then one fresh one");
@@ -208,7 +208,7 @@ class BackendFaultsTest {
   @Test
   void aFreshConnectionClosedBeforeTheHeadIs503WithoutRetry() throws Exception {
     script = BackendSpy.Responder.always(CannedResponse.hangUp());
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertUnavailable(r);
     assertEquals(1, proxy.spy().requests().size(), "nothing suggests a stale connection: no retry");
     assertRecovered();
@@ -224,7 +224,7 @@ class BackendFaultsTest {
   void aGetOnADeadPooledConnectionIsRetriedOnceAndServed() throws Exception {
     warmUp();
     script = deadOnce(CannedResponse.hangUp(), CannedResponse.of(200, "text/plain", "second try"));
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertEquals(200, r.status(), r.head());
     assertEquals("second try", r.bodyUtf8());
     List<ReceivedRequest> got = proxy.spy().requests();
@@ -237,7 +237,7 @@ class BackendFaultsTest {
     warmUp();
     script = deadOnce(CannedResponse.hangUp(), CannedResponse.of(200).withHeader("ETag", "\"e\""));
     byte[] object = bytes(20_000);
-    SocketExchange r = exchange("PUT", "/b/small", object, Duration.ZERO);
+    SocketExchange r = exchange("PUT", "/bkt/small", object, Duration.ZERO);
     assertEquals(200, r.status(), r.head());
     List<ReceivedRequest> got = proxy.spy().requests();
     assertEquals(2, got.size());
@@ -249,7 +249,7 @@ class BackendFaultsTest {
   void aPutTooLargeToReplayIsNotRetried() throws Exception {
     warmUp();
     script = deadOnce(CannedResponse.hangUp(), CannedResponse.of(200));
-    SocketExchange r = exchange("PUT", "/b/large", bytes(300_000), Duration.ZERO);
+    SocketExchange r = exchange("PUT", "/bkt/large", bytes(300_000), Duration.ZERO);
     assertUnavailable(r);
     assertEquals(1, proxy.spy().requests().size(), "its body is gone: no second attempt");
     assertRecovered();
@@ -259,7 +259,7 @@ class BackendFaultsTest {
   void aNonIdempotentRequestSentWholeIsNotRetried() throws Exception {
     warmUp();
     script = deadOnce(CannedResponse.hangUp(), CannedResponse.of(200));
-    SocketExchange r = exchange("POST", "/b/k?uploads", new byte[0], Duration.ZERO);
+    SocketExchange r = exchange("POST", "/bkt/k?uploads", new byte[0], Duration.ZERO);
     assertUnavailable(r);
     assertEquals(1, proxy.spy().requests().size(), "CreateMultipartUpload may have happened: never twice");
     assertRecovered();
@@ -270,7 +270,7 @@ class BackendFaultsTest {
   void backendDyingMidPutFailsTheUploadAndNothingIsStored(Fault fault) throws Exception {
     proxy.spy().cutRequestBodies(new BackendSpy.RequestFault(64 * 1024, fault));
     script = BackendSpy.Responder.always(CannedResponse.of(200));
-    SocketExchange r = exchange("PUT", "/b/big", bytes(4 << 20), Duration.ZERO);
+    SocketExchange r = exchange("PUT", "/bkt/big", bytes(4 << 20), Duration.ZERO);
     assertFailedUpload(r);
     assertWithin(Duration.ZERO, MARGIN, r);
     assertTrue(proxy.spy().requests().isEmpty(), "the backend never received a whole body: " + proxy.spy().requests());
@@ -283,14 +283,14 @@ class BackendFaultsTest {
     proxy.spy().cutRequestBodies(new BackendSpy.RequestFault(0, Fault.STALL));
     script = BackendSpy.Responder.always(CannedResponse.of(200));
     // Larger than what the kernel buffers between proxy and fake can absorb.
-    SocketExchange r = exchange("PUT", "/b/big", bytes(24 << 20), Duration.ZERO);
+    SocketExchange r = exchange("PUT", "/bkt/big", bytes(24 << 20), Duration.ZERO);
     assertFailedUpload(r);
     assertTrue(r.millis() >= IDLE.toMillis() - 50, "gave up after " + r.millis() + " ms");
     assertTrue(r.millis() <= IDLE.plus(MARGIN).plusSeconds(2).toMillis(), "gave up after " + r.millis() + " ms");
     assertTrue(proxy.spy().requests().isEmpty());
     proxy.spy().cutRequestBodies(null);
     script = BackendSpy.Responder.always(CannedResponse.of(200, "text/plain", "fine"));
-    SocketExchange next = get("/b/next");
+    SocketExchange next = get("/bkt/next");
     assertEquals(200, next.status(), next.head());
   }
 
@@ -314,7 +314,7 @@ class BackendFaultsTest {
   void backendServerErrorsArePassedOnAsS3Errors(int status, String code, String message) throws Exception {
     script = BackendSpy.Responder.always(CannedResponse.s3Error(status, code, message, "RequestId", "BACKEND-ID")
         .withHeader("Retry-After", "7"));
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertEquals(status, r.status(), r.head());
     assertEquals(code, RawS3Client.element(r.bodyUtf8(), "Code"));
     assertEquals(message, RawS3Client.element(r.bodyUtf8(), "Message"));
@@ -329,7 +329,7 @@ class BackendFaultsTest {
     byte[] object = bytes(12_000);
     // 3.6 s in all, longer than either timeout: only silence counts, not the total.
     script = BackendSpy.Responder.always(CannedResponse.of(200).withBody(object).trickled(1000, Duration.ofMillis(300)));
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertEquals(200, r.status(), r.head());
     assertArrayEquals(object, r.body());
     assertTrue(r.millis() > RESPONSE.toMillis(), "the trickle took " + r.millis() + " ms");
@@ -339,7 +339,7 @@ class BackendFaultsTest {
   void aTrickleThatFallsSilentLongerThanTheIdleTimeoutIsCut() throws Exception {
     byte[] object = bytes(4000);
     script = BackendSpy.Responder.always(CannedResponse.of(200).withBody(object).trickled(1000, Duration.ofMillis(2500)));
-    SocketExchange r = get("/b/k");
+    SocketExchange r = get("/bkt/k");
     assertTruncated(r, object.length);
     assertWithin(IDLE, IDLE.plus(MARGIN), r);
   }
@@ -349,7 +349,7 @@ class BackendFaultsTest {
     byte[] object = bytes(32 << 20);
     script = BackendSpy.Responder.always(CannedResponse.of(200).withBody(object));
     // The client pauses longer than the idle timeout; the proxy stops reading the backend meanwhile.
-    SocketExchange r = exchange("GET", "/b/k", new byte[0], IDLE.multipliedBy(2));
+    SocketExchange r = exchange("GET", "/bkt/k", new byte[0], IDLE.multipliedBy(2));
     assertEquals(200, r.status(), r.head());
     assertTrue(r.complete(), "got " + r.body().length + " of " + object.length);
     assertArrayEquals(object, r.body());
@@ -359,19 +359,19 @@ class BackendFaultsTest {
   void aBackendThatKeepsFailingIsAnsweredAtOnceUntilAProbeSucceeds() throws Exception {
     script = BackendSpy.Responder.always(CannedResponse.hangUp());
     for (int i = 0; i < 3; i++) {
-      assertUnavailable(get("/b/k"));
+      assertUnavailable(get("/bkt/k"));
     }
     assertEquals(3, proxy.spy().requests().size());
-    SocketExchange refused = get("/b/k");
+    SocketExchange refused = get("/bkt/k");
     assertUnavailable(refused);
     assertTrue(RawS3Client.element(refused.bodyUtf8(), "Message").contains("not sent"), refused.bodyUtf8());
     assertEquals(3, proxy.spy().requests().size(), "refused without trying the backend");
 
     Thread.sleep(1100); // the open period: then one request probes
     script = BackendSpy.Responder.always(CannedResponse.of(200, "text/plain", "back"));
-    SocketExchange probe = get("/b/k");
+    SocketExchange probe = get("/bkt/k");
     assertEquals(200, probe.status(), probe.head());
     assertEquals("back", probe.bodyUtf8());
-    assertEquals(200, get("/b/k").status(), "closed again");
+    assertEquals(200, get("/bkt/k").status(), "closed again");
   }
 }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(300)
 class EmbeddedBackendFaultsTest {
-  static final Duration RESPONSE = Duration.ofSeconds(2);
-  static final Duration IDLE = Duration.ofSeconds(2);
+  static final Duration RESPONSE = Duration.ofSeconds(6);
+  static final Duration IDLE = Duration.ofSeconds(4);
   /** Slack for a loaded CI machine: the bound says "not hung", not "fast". */
   static final Duration MARGIN = Duration.ofSeconds(4);
   /** Larger than the socket buffers between proxy and backend, so a stopped backend cannot take it all. */
@@ -40,7 +40,7 @@ class EmbeddedBackendFaultsTest {
 
   @RegisterExtension
   final TokengateExtension proxy = TokengateExtension.withConfig("""
-          backendTimeouts: {connectSeconds: 1, responseSeconds: 2, idleSeconds: 2}
+          backendTimeouts: {connectSeconds: 1, responseSeconds: 6, idleSeconds: 4}
           """).embeddedBackend();
 
   private LeakWatch leaks;
