@@ -183,4 +183,52 @@ class SlowClientsTest {
       }
     }
   }
+
+  /** Established TCP connections to {@code port} (this host's table, IPv4 and IPv6). */
+  private static long connectionsTo(int port) throws IOException {
+    String hexPort = String.format(":%04X", port);
+    long n = 0;
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      java.nio.file.Path path = java.nio.file.Path.of(table);
+      if (!java.nio.file.Files.exists(path)) {
+        continue;
+      }
+      for (String line : java.nio.file.Files.readAllLines(path)) {
+        String[] f = line.trim().split("\\s+");
+        // f[2] is the remote address:port, f[3] the state; 01 = ESTABLISHED.
+        if (f.length > 3 && f[2].endsWith(hexPort) && f[3].equals("01")) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void clientGoneMidDownloadReleasesTheBackendConnection() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/tcp")));
+    byte[] big = new byte[8 * 1024 * 1024];
+    assertEquals(200, proxy.adminClient().put("/slow/big.bin", big).statusCode());
+    int backendPort = URI.create(proxy.backendConfig().endpoint()).getPort();
+    long before = connectionsTo(backendPort);
+    URI url = URI.create(proxy.adminClient().presign("GET", "/slow/big.bin", 600));
+    int abandoned = 20;
+    for (int i = 0; i < abandoned; i++) {
+      try (Socket socket = connect()) {
+        socket.getOutputStream().write(("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\nHost: "
+            + proxy.hostPort() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] some = socket.getInputStream().readNBytes(64 * 1024);
+        assertTrue(new String(some, 0, 12, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"));
+      }
+    }
+    // Each abandoned download held a backend connection mid-response; every one must be closed.
+    long after = Long.MAX_VALUE;
+    for (int attempt = 0; attempt < 50 && after > before + 2; attempt++) {
+      Thread.sleep(100);
+      after = connectionsTo(backendPort);
+    }
+    assertTrue(after <= before + 2, "backend connections before " + before + ", after " + abandoned
+        + " abandoned downloads " + after);
+    assertEquals(200, proxy.adminClient().head("/slow/big.bin").statusCode(), "the proxy still serves");
+  }
 }
