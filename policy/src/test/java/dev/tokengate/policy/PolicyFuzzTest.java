@@ -21,12 +21,12 @@ class PolicyFuzzTest {
       PolicyType.IDENTITY, "allow-all");
 
   @FuzzTest(maxDuration = "10m")
-  @DictionaryEntries({"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\","
-      + "\"Resource\":\"*\"}]}", "\"Condition\"", "\"StringLike\"", "\"IpAddress\"", "\"DateGreaterThan\"",
-      "\"NumericLessThan\"", "\"Bool\"", "\"Null\"", "\"ForAnyValue:StringEquals\"", "\"ArnLike\"",
-      "IfExists", "\"Principal\"", "\"NotPrincipal\"", "\"NotAction\"", "\"NotResource\"", "\"Deny\"",
-      "\"AWS\"", "arn:aws:s3:::", "arn:aws:iam::123456789012:", "${aws:username}", "${*}", "\"Sid\"",
-      "10.0.0.0/8", "::1/128", "2026-01-01T00:00:00Z", "\"2008-10-17\""})
+  @DictionaryEntries({"Version", "2012-10-17", "2008-10-17", "Statement", "Effect", "Allow", "Deny",
+      "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition", "Sid",
+      "StringLike", "StringEquals", "IpAddress", "DateGreaterThan", "NumericLessThan", "Bool", "Null",
+      "ForAnyValue:", "ForAllValues:", "IfExists", "ArnLike", "AWS", "s3:*", "arn:aws:s3:::",
+      "arn:aws:iam::123456789012:", "${aws:username}", "${*}", "10.0.0.0/8", "::1/128", "2026-01-01T00:00:00Z",
+      "\\x22", "{", "}", "[", "]", ":", ","})
   void parseAndEvaluate(FuzzedDataProvider data) {
     PolicyType type = data.pickValue(PolicyType.values());
     String action = data.consumeString(40);

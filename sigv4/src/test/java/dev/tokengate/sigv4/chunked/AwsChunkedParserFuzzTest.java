@@ -25,8 +25,8 @@ class AwsChunkedParserFuzzTest {
       "x-amz-checksum-sha256", "x-amz-checksum-sha1", "x-amz-checksum-crc64nvme", "X-Amz-Checksum-CRC32 "};
 
   @FuzzTest(maxDuration = "10m")
-  @DictionaryEntries({"\r\n", ";chunk-signature=", "x-amz-trailer-signature:", "x-amz-checksum-crc32:",
-      "0\r\n", "400;chunk-signature=", "ffffffff", "AAAAAA==", ";", ":"})
+  @DictionaryEntries({"\\x0D\\x0A", ";chunk-signature=", "x-amz-trailer-signature:", "x-amz-checksum-crc32:",
+      "0\\x0D\\x0A", "400;chunk-signature=", "ffffffff", "AAAAAA==", ";", ":"})
   void arbitraryBody(FuzzedDataProvider data) {
     PayloadMode mode = data.pickValue(MODES);
     long declared = data.consumeBoolean() ? -1 : data.consumeLong(-2, 1 << 20);
