@@ -75,8 +75,8 @@ final class SessionTokenCodec {
     String account = string(in);
     String sourceName = string(in);
     String sessionName = string(in);
-    Instant issued = Instant.ofEpochSecond(in.readLong());
-    Instant expires = Instant.ofEpochSecond(in.readLong());
+    Instant issued = instant(in.readLong());
+    Instant expires = instant(in.readLong());
     String policy = policy(in);
     List<String> arns = strings(in);
     int tagCount = in.readUnsignedShort();
@@ -93,7 +93,16 @@ final class SessionTokenCodec {
     }
     return new Session(
         accessKeyId, secret, action, type, account, sourceName, sessionName, issued, expires,
-        policy, arns, tags, transitive, sourceIdentity, mfa < 0 ? null : Instant.ofEpochSecond(mfa), chained);
+        policy, arns, tags, transitive, sourceIdentity, mfa < 0 ? null : instant(mfa), chained);
+  }
+
+  /** Epoch seconds outside Instant's range mean a corrupt encoding, not a crash (found by fuzzing). */
+  private static Instant instant(long epochSecond) throws IOException {
+    try {
+      return Instant.ofEpochSecond(epochSecond);
+    } catch (java.time.DateTimeException e) {
+      throw new IOException("time out of range");
+    }
   }
 
   /** The principal type's byte in a token; the values equal the ordinals of format 1's first release. */
