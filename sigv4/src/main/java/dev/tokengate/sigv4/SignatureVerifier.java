@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Verifies a SigV4 header or presigned request against the secret of its access key: time window
@@ -77,12 +78,14 @@ public final class SignatureVerifier {
       String accessKeyId, String stringToSign, String provided, String canonicalRequest) {
     Map<String, String> details = new LinkedHashMap<>();
     details.put("AWSAccessKeyId", accessKeyId);
-    details.put("StringToSign", stringToSign);
+    String shownStringToSign = withoutSessionToken(stringToSign);
+    details.put("StringToSign", shownStringToSign);
     details.put("SignatureProvided", provided);
-    details.put("StringToSignBytes", StringToSign.spacedHex(stringToSign));
+    details.put("StringToSignBytes", StringToSign.spacedHex(shownStringToSign));
     if (canonicalRequest != null) {
-      details.put("CanonicalRequest", canonicalRequest);
-      details.put("CanonicalRequestBytes", StringToSign.spacedHex(canonicalRequest));
+      String shownCanonical = withoutSessionToken(canonicalRequest);
+      details.put("CanonicalRequest", shownCanonical);
+      details.put("CanonicalRequestBytes", StringToSign.spacedHex(shownCanonical));
     }
     return new AuthenticationException(
         AuthFailure.SIGNATURE_MISMATCH,
@@ -90,6 +93,23 @@ public final class SignatureVerifier {
             + " key and signing method.",
         details);
   }
+
+  private static final Pattern TOKEN_HEADER_LINE =
+      Pattern.compile("^(x-amz-security-token:).*$", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
+  private static final Pattern TOKEN_QUERY_PARAMETER =
+      Pattern.compile("(X-Amz-Security-Token=)[^&\\n]*", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * The text with the session token's value replaced: S3 echoes the canonical request and string to
+   * sign, but an error body (often logged by clients and intermediaries) must never carry a token.
+   * The client still sees which line differs; only the token's own bytes are hidden.
+   */
+  static String withoutSessionToken(String text) {
+    String s = TOKEN_HEADER_LINE.matcher(text).replaceAll("$1" + REDACTED);
+    return TOKEN_QUERY_PARAMETER.matcher(s).replaceAll("$1" + REDACTED);
+  }
+
+  static final String REDACTED = "[redacted]";
 
   private void checkTime(SigV4Authorization auth) throws AuthenticationException {
     Instant now = clock.instant();

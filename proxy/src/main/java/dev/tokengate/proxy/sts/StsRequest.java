@@ -17,15 +17,25 @@ import java.util.Map;
 public record StsRequest(String action, String version, Map<String, String> params) {
 
   public static final String VERSION = "2011-06-15";
+  static final String MALFORMED_QUERY = "The query string contains a syntax error.";
 
-  public static StsRequest parse(FullHttpRequest request) {
+  /**
+   * @throws StsException {@code InvalidParameterValue} when the query or form body does not decode
+   *     (a bad {@code %} escape such as {@code Action=%z}): a client error, never a 500
+   */
+  public static StsRequest parse(FullHttpRequest request) throws StsException {
     Map<String, String> params = new LinkedHashMap<>();
-    addAll(params, new QueryStringDecoder(request.uri()).parameters());
-    String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-    if (HttpMethod.POST.equals(request.method())
-        && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-      String body = request.content().toString(StandardCharsets.UTF_8);
-      addAll(params, new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters());
+    try {
+      addAll(params, new QueryStringDecoder(request.uri()).parameters());
+      String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+      if (HttpMethod.POST.equals(request.method())
+          && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        addAll(params, new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters());
+      }
+    } catch (IllegalArgumentException e) {
+      // Netty's decoder refuses a malformed escape with an unchecked exception.
+      throw new StsException(StsError.INVALID_PARAMETER_VALUE, MALFORMED_QUERY);
     }
     return new StsRequest(params.remove("Action"), params.remove("Version"), params);
   }

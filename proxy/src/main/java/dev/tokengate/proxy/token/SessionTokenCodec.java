@@ -75,14 +75,14 @@ final class SessionTokenCodec {
     String account = string(in);
     String sourceName = string(in);
     String sessionName = string(in);
-    Instant issued = Instant.ofEpochSecond(in.readLong());
-    Instant expires = Instant.ofEpochSecond(in.readLong());
+    Instant issued = instant(in.readLong());
+    Instant expires = instant(in.readLong());
     String policy = policy(in);
     List<String> arns = strings(in);
     int tagCount = in.readUnsignedShort();
     Map<String, String> tags = new LinkedHashMap<>();
     for (int i = 0; i < tagCount; i++) {
-      tags.put(string(in), string(in));
+      tags.put(present(string(in)), present(string(in)));
     }
     List<String> transitive = strings(in);
     String sourceIdentity = string(in);
@@ -93,7 +93,24 @@ final class SessionTokenCodec {
     }
     return new Session(
         accessKeyId, secret, action, type, account, sourceName, sessionName, issued, expires,
-        policy, arns, tags, transitive, sourceIdentity, mfa < 0 ? null : Instant.ofEpochSecond(mfa), chained);
+        policy, arns, tags, transitive, sourceIdentity, mfa < 0 ? null : instant(mfa), chained);
+  }
+
+  /** List elements, tag keys and values are never absent; an absent one is a corrupt encoding (found by fuzzing). */
+  private static String present(String s) throws IOException {
+    if (s == null) {
+      throw new IOException("absent list element or tag");
+    }
+    return s;
+  }
+
+  /** Epoch seconds outside Instant's range mean a corrupt encoding, not a crash (found by fuzzing). */
+  private static Instant instant(long epochSecond) throws IOException {
+    try {
+      return Instant.ofEpochSecond(epochSecond);
+    } catch (java.time.DateTimeException e) {
+      throw new IOException("time out of range");
+    }
   }
 
   /** The principal type's byte in a token; the values equal the ordinals of format 1's first release. */
@@ -153,7 +170,7 @@ final class SessionTokenCodec {
     int n = in.readUnsignedShort();
     List<String> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      list.add(string(in));
+      list.add(present(string(in)));
     }
     return list;
   }

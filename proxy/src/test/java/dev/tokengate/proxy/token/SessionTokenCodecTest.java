@@ -218,4 +218,11 @@ class SessionTokenCodecTest {
         "x".repeat(0xFFFF), Instant.EPOCH, Instant.ofEpochSecond(1), null, null, null, null, null, null, false);
     assertThrows(IllegalStateException.class, () -> SessionTokenCodec.encode(huge));
   }
+
+  /** Found by SessionTokenFuzzTest#decodeContent: an issue time beyond Instant's range escaped as DateTimeException. */
+  @org.junit.jupiter.api.Test
+  void timeOutOfRangeIsAnInvalidEncoding() {
+    byte[] bytes = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 5};
+    org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> SessionTokenCodec.decode(bytes));
+  }
 }

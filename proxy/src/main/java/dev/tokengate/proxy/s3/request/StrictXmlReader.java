@@ -70,7 +70,8 @@ final class StrictXmlReader implements AutoCloseable {
         }
       }
       return null;
-    } catch (XMLStreamException e) {
+    } catch (XMLStreamException | RuntimeException e) {
+      // Woodstox parses text lazily and reports its malformations unchecked (WstxLazyException).
       throw new Malformed("not well-formed");
     }
   }
@@ -92,7 +93,8 @@ final class StrictXmlReader implements AutoCloseable {
         }
       }
       throw new Malformed("unterminated element");
-    } catch (XMLStreamException e) {
+    } catch (XMLStreamException | RuntimeException e) {
+      // Woodstox parses text lazily and reports its malformations unchecked (WstxLazyException).
       throw new Malformed("not well-formed");
     }
   }
@@ -108,7 +110,8 @@ final class StrictXmlReader implements AutoCloseable {
           throw new Malformed("content after the root element");
         }
       }
-    } catch (XMLStreamException e) {
+    } catch (XMLStreamException | RuntimeException e) {
+      // Woodstox parses text lazily and reports its malformations unchecked (WstxLazyException).
       throw new Malformed("not well-formed");
     }
   }
