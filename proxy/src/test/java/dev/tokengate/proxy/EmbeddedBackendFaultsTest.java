@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(300)
 class EmbeddedBackendFaultsTest {
   /** S3Proxy on a loaded CI machine can take a second or two for a large GET: not a stall. */
-  static final Duration RESPONSE = Duration.ofSeconds(4);
+  static final Duration RESPONSE = Duration.ofSeconds(6);
   static final Duration IDLE = Duration.ofSeconds(4);
   /** Slack for a loaded CI machine: the bound says "not hung", not "fast". */
   static final Duration MARGIN = Duration.ofSeconds(4);
@@ -41,7 +41,7 @@ class EmbeddedBackendFaultsTest {
 
   @RegisterExtension
   final TokengateExtension proxy = TokengateExtension.withConfig("""
-          backendTimeouts: {connectSeconds: 1, responseSeconds: 4, idleSeconds: 4}
+          backendTimeouts: {connectSeconds: 1, responseSeconds: 6, idleSeconds: 4}
           """).embeddedBackend();
 
   private LeakWatch leaks;
