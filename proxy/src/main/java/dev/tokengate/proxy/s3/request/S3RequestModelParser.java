@@ -214,7 +214,7 @@ public final class S3RequestModelParser {
         }
       }
       case "partNumber" -> {
-        if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 10000) {
+        if (!digits(value, 5) || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 10000) {
           throw argument("Part number must be an integer between 1 and 10000, inclusive", name, value);
         }
       }
@@ -295,11 +295,25 @@ public final class S3RequestModelParser {
       }
       return S3RequestModel.NO_BODY;
     }
-    if (!length.matches("[0-9]{1,18}")) {
+    if (!digits(length, 18)) {
       throw new S3Exception(S3Error.INVALID_ARGUMENT,
           (awsChunked ? "x-amz-decoded-content-length" : "Content-Length") + " is not a valid length.");
     }
     return Long.parseLong(length);
+  }
+
+  /** 1 to {@code max} ASCII digits (no regex: this runs on every request). */
+  private static boolean digits(String s, int max) {
+    if (s.isEmpty() || s.length() > max) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String withoutAwsChunked(String contentEncoding) {
