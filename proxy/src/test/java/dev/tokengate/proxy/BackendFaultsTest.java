@@ -146,6 +146,8 @@ class BackendFaultsTest {
   void refusedConnectionIs503AtOnce() throws Exception {
     proxy.spy().refuseConnections();
     SocketExchange r = get("/bkt/k");
+    assertEquals(List.of(), proxy.spy().requests(), "nothing reached the refusing backend");
+    assertEquals(List.of(), proxy.spy().failures(), "the spy's view");
     assertUnavailable(r);
     assertWithin(Duration.ZERO, Duration.ofSeconds(1).plus(MARGIN), r);
     assertFalse(r.closed() && !r.complete(), "a whole answer on a usable connection");

@@ -50,6 +50,7 @@ public final class BackendSpy implements AutoCloseable {
   private final List<Long> peerClosedStalled = new CopyOnWriteArrayList<>();
   private volatile RequestFault requestFault;
   private volatile boolean closed;
+  private volatile Socket portHolder;
 
   /** A stalled connection the proxy has not closed after this long is reported as a failure. */
   private static final Duration STALL_LIMIT = Duration.ofSeconds(60);
@@ -118,15 +119,26 @@ public final class BackendSpy implements AutoCloseable {
 
   /**
    * Stops listening and closes every open connection: from now on connecting is refused (a
-   * backend that is gone, not slow).
+   * backend that is gone, not slow). The port stays bound by a socket that never listens, so no
+   * other listener (nor a connection's own ephemeral end) can take it while the test runs: a
+   * connection there is refused for sure.
    */
   public void refuseConnections() {
+    int port = server.getLocalPort();
     try {
       server.close();
     } catch (IOException ignored) {
       // Closed is what we wanted.
     }
     closeOpenSockets();
+    try {
+      Socket holder = new Socket();
+      holder.setReuseAddress(true);
+      holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      portHolder = holder;
+    } catch (IOException e) {
+      failures.add("could not keep port " + port + " bound: " + e);
+    }
   }
 
   /** Connections accepted and not yet closed (by either side). */
@@ -389,6 +401,9 @@ public final class BackendSpy implements AutoCloseable {
     closed = true;
     try {
       server.close();
+      if (portHolder != null) {
+        portHolder.close();
+      }
     } catch (IOException ignored) {
       // Closing is all we wanted.
     }
