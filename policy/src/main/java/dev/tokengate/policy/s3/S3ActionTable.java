@@ -18,7 +18,7 @@ public final class S3ActionTable {
 
   /** Classifies {@code request} and lists every permission it needs; UNKNOWN has none and is denied. */
   public static S3Authorization resolve(S3Request request) {
-    S3Operation op = S3OperationClassifier.classify(request);
+    S3Operation op = request.operation();
     if (op == S3Operation.UNKNOWN) {
       return S3Authorization.unknownOperation();
     }
@@ -38,7 +38,7 @@ public final class S3ActionTable {
         String object = S3Permission.objectArn(request.bucket(), request.key());
         String action = request.versionId() != null ? op.versionAction() : op.action();
         if (op == S3Operation.COPY_OBJECT || op == S3Operation.UPLOAD_PART_COPY) {
-          CopySource source = CopySource.parse(request.header("x-amz-copy-source"));
+          CopySource source = request.copySource();
           if (source == null) {
             return S3Authorization.unknownOperation();
           }

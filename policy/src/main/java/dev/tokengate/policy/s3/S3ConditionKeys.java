@@ -24,7 +24,7 @@ public final class S3ConditionKeys {
   /** The keys for {@code request}, ready for {@code RequestContext.putAll}. */
   public static Map<String, List<String>> derive(S3Request request) {
     Map<String, List<String>> keys = new LinkedHashMap<>();
-    S3Operation op = S3OperationClassifier.classify(request);
+    S3Operation op = request.operation();
     if (op == S3Operation.LIST_OBJECTS || op == S3Operation.LIST_OBJECTS_V2
         || op == S3Operation.LIST_OBJECT_VERSIONS) {
       query(request, "prefix", "s3:prefix", keys);
@@ -40,7 +40,7 @@ public final class S3ConditionKeys {
         keys.put("s3:" + h, List.of(v));
       }
     }
-    CopySource source = CopySource.parse(request.header("x-amz-copy-source"));
+    CopySource source = request.copySource();
     if (source != null) {
       keys.put("s3:x-amz-copy-source", List.of(source.path()));
     }

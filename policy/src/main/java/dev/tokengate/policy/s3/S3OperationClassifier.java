@@ -61,15 +61,26 @@ public final class S3OperationClassifier {
 
   /** The operation of {@code request}; {@link S3Operation#UNKNOWN} if it is not one we map. */
   public static S3Operation classify(S3Request request) {
-    String method = request.method().toUpperCase(Locale.ROOT);
-    if (request.bucket() == null) {
-      return method.equals("GET") && request.key() == null ? LIST_BUCKETS : UNKNOWN;
-    }
-    return request.key() == null ? bucketOperation(method, request) : objectOperation(method, request);
+    return request.operation();
   }
 
-  private static S3Operation bucketOperation(String method, S3Request r) {
-    Map<String, String> q = r.query();
+  /**
+   * The operation of a request given by its parts; {@link S3Operation#UNKNOWN} if it is not one we map.
+   *
+   * @param bucket null for the service
+   * @param key null for bucket-level requests
+   * @param lowerCaseHeaders header names lower case
+   */
+  public static S3Operation classify(String method, String bucket, String key, Map<String, String> query,
+      Map<String, String> lowerCaseHeaders) {
+    String m = method.toUpperCase(Locale.ROOT);
+    if (bucket == null) {
+      return m.equals("GET") && key == null ? LIST_BUCKETS : UNKNOWN;
+    }
+    return key == null ? bucketOperation(m, query) : objectOperation(m, query, lowerCaseHeaders);
+  }
+
+  private static S3Operation bucketOperation(String method, Map<String, String> q) {
     switch (method) {
       case "HEAD":
         return HEAD_BUCKET;
@@ -109,9 +120,8 @@ public final class S3OperationClassifier {
     };
   }
 
-  private static S3Operation objectOperation(String method, S3Request r) {
-    Map<String, String> q = r.query();
-    boolean copy = r.header("x-amz-copy-source") != null;
+  private static S3Operation objectOperation(String method, Map<String, String> q, Map<String, String> headers) {
+    boolean copy = headers.get("x-amz-copy-source") != null;
     switch (method) {
       case "GET":
         if (q.containsKey("uploadId")) {
@@ -176,7 +186,7 @@ public final class S3OperationClassifier {
         if (q.containsKey("select")) {
           return SELECT_OBJECT_CONTENT;
         }
-        String type = r.header("Content-Type");
+        String type = headers.get("content-type");
         return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data") ? POST_OBJECT : UNKNOWN;
       default:
         return UNKNOWN;

@@ -7,7 +7,7 @@ import dev.tokengate.sigv4.UriEncoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -16,40 +16,96 @@ import java.util.function.Predicate;
  * One S3 request as the proxy understood it, parsed once by {@link S3RequestModelParser}: the
  * policy engine authorizes this, and the backend request is built from this and nothing else.
  *
- * @param method upper case
- * @param bucket null for the service ({@code GET /})
- * @param key decoded exactly as S3 decodes it; null for bucket-level requests
- * @param query the operation's parameters, decoded, in arrival order (authentication parameters
- *     and SDK hints removed)
- * @param headers every header the backend receives, names lower case, in arrival order
- * @param readHeaders headers the proxy reads for its decision but does not forward ({@code
- *     user-agent}, {@code referer}, {@code x-amz-content-sha256}), lower case
- * @param operation the classified operation, never {@link S3Operation#UNKNOWN}
- * @param copySource the parsed source of CopyObject / UploadPartCopy, else null
- * @param contentLength the body's length ({@code x-amz-decoded-content-length} for aws-chunked),
- *     {@link #CHUNKED} when it is not known in advance, {@link #NO_BODY} when there is none
+ * <ul>
+ *   <li>{@code method}: upper case;
+ *   <li>{@code bucket}: null for the service ({@code GET /});
+ *   <li>{@code key}: decoded exactly as S3 decodes it; null for bucket-level requests;
+ *   <li>{@code query}: the operation's parameters, decoded, in arrival order (authentication
+ *       parameters and SDK hints removed);
+ *   <li>{@code headers}: every header the backend receives, names lower case, in arrival order;
+ *   <li>{@code readHeaders}: headers the proxy reads for its decision but does not forward
+ *       ({@code user-agent}, {@code referer}, {@code x-amz-content-sha256}), lower case;
+ *   <li>{@code operation}: the classified operation, never {@link S3Operation#UNKNOWN};
+ *   <li>{@code copySource}: the parsed source of CopyObject / UploadPartCopy, else null;
+ *   <li>{@code contentLength}: the body's length ({@code x-amz-decoded-content-length} for
+ *       aws-chunked), {@link #CHUNKED} when it is not known in advance, {@link #NO_BODY} when there
+ *       is none.
+ * </ul>
+ *
+ * <p>The policy engine's view is built once, with the model.
  */
-public record S3RequestModel(
-    String method,
-    String bucket,
-    String key,
-    Map<String, String> query,
-    List<Header> headers,
-    Map<String, String> readHeaders,
-    S3Operation operation,
-    CopySource copySource,
-    long contentLength) {
-
+public final class S3RequestModel {
   public static final long CHUNKED = -1;
   public static final long NO_BODY = -2;
 
   /** A forwarded header; {@code name} is lower case. */
   public record Header(String name, String value) {}
 
-  public S3RequestModel {
-    query = Collections.unmodifiableMap(new LinkedHashMap<>(query));
-    headers = List.copyOf(headers);
-    readHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(readHeaders));
+  private final String method;
+  private final String bucket;
+  private final String key;
+  private final Map<String, String> query;
+  private final List<Header> headers;
+  private final Map<String, String> readHeaders;
+  private final S3Operation operation;
+  private final CopySource copySource;
+  private final long contentLength;
+  private final S3Request policyView;
+
+  /** The parser hands over maps and lists it never touches again: they are wrapped, not copied. */
+  S3RequestModel(String method, String bucket, String key, Map<String, String> query, List<Header> headers,
+      Map<String, String> readHeaders, S3Operation operation, CopySource copySource, long contentLength) {
+    this.method = method;
+    this.bucket = bucket;
+    this.key = key;
+    this.query = Collections.unmodifiableMap(query);
+    this.headers = Collections.unmodifiableList(headers);
+    this.readHeaders = Collections.unmodifiableMap(readHeaders);
+    this.operation = operation;
+    this.copySource = copySource;
+    this.contentLength = contentLength;
+    Map<String, String> view = new HashMap<>((readHeaders.size() + headers.size()) * 2);
+    view.putAll(readHeaders);
+    for (Header h : headers) {
+      view.put(h.name(), h.value());
+    }
+    this.policyView = S3Request.parsed(method, bucket, key, this.query, view, operation, copySource);
+  }
+
+  public String method() {
+    return method;
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public Map<String, String> query() {
+    return query;
+  }
+
+  public List<Header> headers() {
+    return headers;
+  }
+
+  public Map<String, String> readHeaders() {
+    return readHeaders;
+  }
+
+  public S3Operation operation() {
+    return operation;
+  }
+
+  public CopySource copySource() {
+    return copySource;
+  }
+
+  public long contentLength() {
+    return contentLength;
   }
 
   /** A forwarded header's value, or null; {@code lowerName} must be lower case. */
@@ -106,12 +162,14 @@ public record S3RequestModel(
     return source.versionId() == null ? path : path + "?versionId=" + UriEncoding.encode(source.versionId());
   }
 
-  /** The policy engine's view: exactly the values the backend will act on. */
+  /** The policy engine's view: exactly the values the backend will act on, with the operation and copy source. */
   public S3Request policyView() {
-    Map<String, String> h = new LinkedHashMap<>(readHeaders);
-    for (Header header : headers) {
-      h.put(header.name(), header.value());
-    }
-    return new S3Request(method, bucket, key, query, h);
+    return policyView;
+  }
+
+  /** No header values: they may hold keys (SSE-C) or tokens. */
+  @Override
+  public String toString() {
+    return "S3RequestModel[" + operation + " " + method + " " + bucket + " " + key + " " + query + "]";
   }
 }

@@ -3,11 +3,11 @@ package dev.tokengate.proxy.s3.request;
 import dev.tokengate.policy.s3.CopySource;
 import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.policy.s3.S3OperationClassifier;
-import dev.tokengate.policy.s3.S3Request;
 import dev.tokengate.proxy.s3.BucketName;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -97,20 +97,19 @@ public final class S3RequestModelParser {
     Map<String, String> query = parseQuery(q < 0 ? "" : rawTarget.substring(q + 1));
     Map<String, String> all = parseHeaders(headers);
 
-    S3Operation op = S3OperationClassifier.classify(new S3Request(m, bucket, key, query, all));
+    S3Operation op = S3OperationClassifier.classify(m, bucket, key, query, all);
     if (op == S3Operation.UNKNOWN || op == S3Operation.POST_OBJECT) {
       throw unsupported(m, bucket, key, query, all);
     }
     if (op == S3Operation.CREATE_BUCKET && !BucketName.isValid(bucket)) {
       throw new S3Exception(S3Error.INVALID_BUCKET_NAME);
     }
-    Map<String, String> params = new LinkedHashMap<>();
     for (Map.Entry<String, String> p : query.entrySet()) {
       String name = p.getKey();
       if (!OperationParameters.allows(op, name)) {
         throw argument("The parameter " + printable(name) + " is not valid for this operation.", name, p.getValue());
       }
-      params.put(name, FLAGS.contains(name) ? "" : checkValue(name, p.getValue()));
+      p.setValue(FLAGS.contains(name) ? "" : checkValue(name, p.getValue()));
     }
 
     List<S3RequestModel.Header> forwarded = new ArrayList<>();
@@ -119,9 +118,9 @@ public final class S3RequestModelParser {
     for (Map.Entry<String, String> h : all.entrySet()) {
       String name = h.getKey();
       if (READ_ONLY.contains(name)) {
-        read.put(name, h.getValue());
+        read.put(name, checkHeaderValue(name, h.getValue()));
       } else if (ForwardedHeaders.forwards(op, name)) {
-        String value = h.getValue();
+        String value = checkHeaderValue(name, h.getValue());
         if (name.equals("x-amz-acl") && !CANNED_ACLS.contains(value.strip())) {
           throw argument("The x-amz-acl value is not a canned ACL.", name, value);
         }
@@ -141,64 +140,73 @@ public final class S3RequestModelParser {
       throw new S3Exception(S3Error.INVALID_ARGUMENT,
           "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
     }
-    return new S3RequestModel(m, bucket, key, params, forwarded, read, op, copySource,
+    return new S3RequestModel(m, bucket, key, query, forwarded, read, op, copySource,
         contentLength(all, awsChunked));
   }
 
   /** Splits on {@code &} only; decodes names and values; refuses duplicates. */
   private static Map<String, String> parseQuery(String raw) throws S3Exception {
     Map<String, String> out = new LinkedHashMap<>();
-    if (raw.isEmpty()) {
-      return out;
-    }
     int count = 0;
-    Set<String> authSeen = new java.util.HashSet<>();
-    for (String part : raw.split("&", -1)) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      if (++count > MAX_PARAMETERS) {
-        throw argument("Too many query parameters.", null, null);
-      }
-      int eq = part.indexOf('=');
-      String name = PercentDecoding.form(eq < 0 ? part : part.substring(0, eq));
-      String value = eq < 0 ? "" : PercentDecoding.form(part.substring(eq + 1));
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (AUTH_PARAMS.contains(lower)) {
-        // Read by the authenticator; given twice, two readers could take different copies.
-        if (!authSeen.add(lower)) {
-          throw argument("The parameter " + printable(name) + " is given more than once.", name, null);
+    Set<String> authSeen = null;
+    for (int start = 0; start < raw.length(); ) {
+      int amp = raw.indexOf('&', start);
+      int end = amp < 0 ? raw.length() : amp;
+      if (end > start) {
+        if (++count > MAX_PARAMETERS) {
+          throw argument("Too many query parameters.", null, null);
         }
-        continue;
+        int eq = raw.indexOf('=', start);
+        boolean hasValue = eq >= 0 && eq < end;
+        String name = PercentDecoding.form(raw.substring(start, hasValue ? eq : end));
+        String value = hasValue ? PercentDecoding.form(raw.substring(eq + 1, end)) : "";
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (AUTH_PARAMS.contains(lower)) {
+          // Read by the authenticator; given twice, two readers could take different copies.
+          if (authSeen == null) {
+            authSeen = new HashSet<>(8);
+          }
+          if (!authSeen.add(lower)) {
+            throw argument("The parameter " + printable(name) + " is given more than once.", name, null);
+          }
+        } else if (!IGNORED_PARAMS.contains(name) && out.putIfAbsent(name, value) != null) {
+          throw argument("The parameter " + printable(name) + " is given more than once.", name, value);
+        }
       }
-      if (IGNORED_PARAMS.contains(name)) {
-        continue;
+      if (amp < 0) {
+        break;
       }
-      if (out.putIfAbsent(name, value) != null) {
-        throw argument("The parameter " + printable(name) + " is given more than once.", name, value);
+      start = amp + 1;
+    }
+    return out;
+  }
+
+  /**
+   * Names lower-cased; a repeated header the proxy or the backend reads is refused. Values are
+   * checked where they are used ({@link #checkValue(String, String)}): a header nobody reads is
+   * dropped whatever it holds.
+   */
+  private static Map<String, String> parseHeaders(Iterable<Map.Entry<String, String>> headers)
+      throws S3Exception {
+    Map<String, String> out = new LinkedHashMap<>(32);
+    for (Map.Entry<String, String> h : headers) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (out.putIfAbsent(name, h.getValue()) != null && ForwardedHeaders.isSingular(name)) {
+        throw argument("Header " + printable(name) + " may be given only once.", name, null);
       }
     }
     return out;
   }
 
-  /** Names lower-cased; a repeated header the proxy or the backend reads is refused. */
-  private static Map<String, String> parseHeaders(Iterable<Map.Entry<String, String>> headers)
-      throws S3Exception {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<String, String> h : headers) {
-      String name = h.getKey().toLowerCase(Locale.ROOT);
-      String value = h.getValue();
-      for (int i = 0; i < value.length(); i++) {
-        char c = value.charAt(i);
-        if (c == '\r' || c == '\n' || c == 0) {
-          throw argument("Header " + printable(name) + " has an invalid value.", name, null);
-        }
-      }
-      if (out.putIfAbsent(name, value) != null && ForwardedHeaders.isSingular(name)) {
-        throw argument("Header " + printable(name) + " may be given only once.", name, null);
+  /** A header value the proxy reads or forwards: no CR, LF or NUL that a reader could split on. */
+  private static String checkHeaderValue(String name, String value) throws S3Exception {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        throw argument("Header " + printable(name) + " has an invalid value.", name, null);
       }
     }
-    return out;
+    return value;
   }
 
   private static String checkValue(String name, String value) throws S3Exception {
