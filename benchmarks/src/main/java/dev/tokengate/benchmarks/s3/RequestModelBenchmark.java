@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.State;
  *
  * <ul>
  *   <li>{@code baselineLegacy}: the old {@link LegacyS3RequestParser} (QueryStringDecoder, first
- *       header wins) plus the action table — what the authorizer did before;
+ *       header wins) plus the action table — what the authorizer did before — plus what the old
+ *       backend request factory derived from the raw request before signing ({@link
+ *       LegacyBackendTarget}: presign parameters stripped from the query, headers filtered);
  *   <li>{@code strictModel}: {@link S3RequestModelParser} (strict decoding, duplicate and
  *       allow-list checks, copy source) plus the action table on the model's policy view, plus the
  *       backend's canonical path and query built from the model (work the old code left to the raw
@@ -78,14 +80,16 @@ public class RequestModelBenchmark {
   }
 
   @Benchmark
-  public S3Authorization baselineLegacy() {
-    return S3ActionTable.resolve(LegacyS3RequestParser.parse(head, null));
+  public Object baselineLegacy() {
+    S3Authorization needed = S3ActionTable.resolve(LegacyS3RequestParser.parse(head, null));
+    return LegacyBackendTarget.derive(head) + needed.permissions().size();
   }
 
   @Benchmark
   public Object strictModel() throws S3Exception {
     S3RequestModel model = S3RequestModelParser.parse(head.method().name(), head.uri(), head.headers(), null, false);
     S3Authorization needed = S3ActionTable.resolve(model.policyView());
-    return model.canonicalPath().length() + model.canonicalQuery().length() + needed.permissions().size();
+    return model.canonicalPath().length() + model.canonicalQuery().length() + model.headers().size()
+        + needed.permissions().size();
   }
 }
