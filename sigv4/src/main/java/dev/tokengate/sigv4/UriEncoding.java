@@ -87,7 +87,21 @@ public final class UriEncoding {
 
   /** Encodes a string's UTF-8 bytes with the AWS rule ({@code /} encoded). */
   public static String encode(String value) {
-    return encode(value.getBytes(StandardCharsets.UTF_8), false);
+    return encode(value, false);
+  }
+
+  /**
+   * Encodes a string's UTF-8 bytes with the AWS rule; {@code /} stays literal only when {@code
+   * keepSlash}. A string with nothing to encode is returned as is (most keys and parameters).
+   */
+  public static String encode(String value, boolean keepSlash) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!isUnreserved(c) && !(keepSlash && c == '/')) {
+        return encode(value.getBytes(StandardCharsets.UTF_8), keepSlash);
+      }
+    }
+    return value;
   }
 
   private static boolean isUnreserved(int c) {

@@ -1,6 +1,7 @@
 package dev.tokengate.sigv4;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +28,9 @@ class UriEncodingTest {
     assertEquals("a b", UriEncoding.decodeQueryComponent("a+b"));
     assertEquals("a%20b", UriEncoding.encode("a b"));
     assertEquals("-_.~AZaz09%2F%3D%26", UriEncoding.encode("-_.~AZaz09/=&"));
+    assertEquals("a/b%20c/%C3%A9", UriEncoding.encode("a/b c/\u00e9", true));
+    assertEquals("a%2Fb", UriEncoding.encode("a/b", false));
+    String plain = "plain-key_1.txt~";
+    assertSame(plain, UriEncoding.encode(plain, true));
   }
 }

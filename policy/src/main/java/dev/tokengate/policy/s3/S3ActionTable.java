@@ -67,11 +67,11 @@ public final class S3ActionTable {
     if (hasAcl(request)) {
       out.add(new S3Permission("s3:PutBucketAcl", bucket));
     }
-    if ("true".equalsIgnoreCase(request.header("x-amz-bucket-object-lock-enabled"))) {
+    if ("true".equalsIgnoreCase(request.lowerHeader("x-amz-bucket-object-lock-enabled"))) {
       out.add(new S3Permission("s3:PutBucketObjectLockConfiguration", bucket));
       out.add(new S3Permission("s3:PutBucketVersioning", bucket));
     }
-    if (request.header("x-amz-object-ownership") != null) {
+    if (request.lowerHeader("x-amz-object-ownership") != null) {
       out.add(new S3Permission("s3:PutBucketOwnershipControls", bucket));
     }
   }
@@ -80,21 +80,21 @@ public final class S3ActionTable {
     boolean writesObject = op == S3Operation.PUT_OBJECT || op == S3Operation.COPY_OBJECT
         || op == S3Operation.CREATE_MULTIPART_UPLOAD || op == S3Operation.POST_OBJECT;
     if (writesObject) {
-      if (request.header("x-amz-tagging") != null) {
+      if (request.lowerHeader("x-amz-tagging") != null) {
         out.add(new S3Permission("s3:PutObjectTagging", object));
       }
       if (hasAcl(request)) {
         out.add(new S3Permission("s3:PutObjectAcl", object));
       }
-      if (request.header("x-amz-object-lock-mode") != null
-          || request.header("x-amz-object-lock-retain-until-date") != null) {
+      if (request.lowerHeader("x-amz-object-lock-mode") != null
+          || request.lowerHeader("x-amz-object-lock-retain-until-date") != null) {
         out.add(new S3Permission("s3:PutObjectRetention", object));
       }
-      if (request.header("x-amz-object-lock-legal-hold") != null) {
+      if (request.lowerHeader("x-amz-object-lock-legal-hold") != null) {
         out.add(new S3Permission("s3:PutObjectLegalHold", object));
       }
     }
-    boolean bypass = "true".equals(lower(request.header("x-amz-bypass-governance-retention")));
+    boolean bypass = "true".equals(lower(request.lowerHeader("x-amz-bypass-governance-retention")));
     if (bypass && (op == S3Operation.DELETE_OBJECT || op == S3Operation.PUT_OBJECT_RETENTION)) {
       out.add(new S3Permission("s3:BypassGovernanceRetention", object));
     }
@@ -102,7 +102,7 @@ public final class S3ActionTable {
 
   private static boolean hasAcl(S3Request request) {
     for (String h : ACL_HEADERS) {
-      if (request.header(h) != null) {
+      if (request.lowerHeader(h) != null) {
         return true;
       }
     }

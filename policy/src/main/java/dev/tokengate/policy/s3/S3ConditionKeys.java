@@ -35,7 +35,7 @@ public final class S3ConditionKeys {
       keys.put("s3:versionid", List.of(request.versionId()));
     }
     for (String h : HEADER_KEYS) {
-      String v = request.header(h);
+      String v = request.lowerHeader(h);
       if (v != null) {
         keys.put("s3:" + h, List.of(v));
       }
@@ -47,7 +47,7 @@ public final class S3ConditionKeys {
     header(request, "x-amz-object-lock-mode", "s3:object-lock-mode", keys);
     header(request, "x-amz-object-lock-retain-until-date", "s3:object-lock-retain-until-date", keys);
     header(request, "x-amz-object-lock-legal-hold", "s3:object-lock-legal-hold", keys);
-    String tagging = request.header("x-amz-tagging");
+    String tagging = request.lowerHeader("x-amz-tagging");
     if (tagging != null) {
       tags(tagging, keys);
     }
@@ -62,7 +62,7 @@ public final class S3ConditionKeys {
   }
 
   private static void header(S3Request r, String header, String key, Map<String, List<String>> keys) {
-    String v = r.header(header);
+    String v = r.lowerHeader(header);
     if (v != null) {
       keys.put(key, List.of(v));
     }

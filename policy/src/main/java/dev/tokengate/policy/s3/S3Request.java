@@ -108,6 +108,11 @@ public final class S3Request {
     return headers.get(name.toLowerCase(Locale.ROOT));
   }
 
+  /** {@link #header} for a name already in lower case: the policy's own lookups, on every request. */
+  String lowerHeader(String lowerName) {
+    return headers.get(lowerName);
+  }
+
   public boolean hasQuery(String name) {
     return query.containsKey(name);
   }

@@ -3,8 +3,12 @@ package dev.tokengate.proxy.s3.request;
 import static dev.tokengate.policy.s3.S3Operation.*;
 
 import dev.tokengate.policy.s3.S3Operation;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -49,49 +53,70 @@ public final class ForwardedHeaders {
 
   private static final Set<S3Operation> WRITES_OBJECT = EnumSet.of(PUT_OBJECT, COPY_OBJECT, CREATE_MULTIPART_UPLOAD);
 
+  /** Per operation, every exact name forwarded (x-amz-meta-* aside): one lookup per header. */
+  private static final Map<S3Operation, Set<String>> TABLE = table();
+
   private ForwardedHeaders() {}
 
   /** Whether the backend receives header {@code name} (any case) on {@code op}. */
   public static boolean forwards(S3Operation op, String name) {
-    String h = name.toLowerCase(Locale.ROOT);
-    if (COMMON.contains(h)) {
-      return true;
+    return forwardsLower(op, name.toLowerCase(Locale.ROOT));
+  }
+
+  /** {@link #forwards} for a name already in lower case (the parser's, once per header). */
+  static boolean forwardsLower(S3Operation op, String lowerName) {
+    return TABLE.get(op).contains(lowerName) || (WRITES_OBJECT.contains(op) && lowerName.startsWith("x-amz-meta-"));
+  }
+
+  private static Map<S3Operation, Set<String>> table() {
+    Map<S3Operation, Set<String>> t = new EnumMap<>(S3Operation.class);
+    for (S3Operation op : S3Operation.values()) {
+      t.put(op, new HashSet<>(COMMON));
     }
-    if (WRITES_OBJECT.contains(op)
-        && (OBJECT_WRITE.contains(h) || ACL.contains(h) || SSE_C.contains(h) || h.startsWith("x-amz-meta-")
-            || (op != COPY_OBJECT && BODY.contains(h)))) {
-      return true;
+    for (S3Operation op : WRITES_OBJECT) {
+      add(t, op, OBJECT_WRITE, ACL, SSE_C);
+      if (op != COPY_OBJECT) {
+        add(t, op, BODY);
+      }
     }
-    return switch (op) {
-      case COPY_OBJECT -> COPY_CONDITIONS.contains(h) || COPY_SOURCE_SSE_C.contains(h)
-          || h.equals("x-amz-copy-source") || h.equals("x-amz-metadata-directive")
-          || h.equals("x-amz-tagging-directive");
-      case UPLOAD_PART -> BODY.contains(h) || SSE_C.contains(h);
-      case UPLOAD_PART_COPY -> COPY_CONDITIONS.contains(h) || COPY_SOURCE_SSE_C.contains(h) || SSE_C.contains(h)
-          || h.equals("x-amz-copy-source") || h.equals("x-amz-copy-source-range");
-      case COMPLETE_MULTIPART_UPLOAD -> BODY.contains(h) || SSE_C.contains(h) || h.equals("if-match")
-          || h.equals("if-none-match") || h.equals("x-amz-mp-object-size") || h.equals("x-amz-checksum-type");
-      case GET_OBJECT, HEAD_OBJECT -> READ_CONDITIONS.contains(h) || SSE_C.contains(h) || h.equals("range")
-          || h.equals("x-amz-checksum-mode");
-      case GET_OBJECT_ATTRIBUTES -> SSE_C.contains(h) || h.equals("x-amz-object-attributes")
-          || h.equals("x-amz-max-parts") || h.equals("x-amz-part-number-marker");
-      case LIST_OBJECTS_V2, LIST_OBJECTS -> h.equals("x-amz-optional-object-attributes");
-      case DELETE_OBJECT -> h.equals("x-amz-mfa") || h.equals("x-amz-bypass-governance-retention");
-      case DELETE_OBJECTS -> BODY.contains(h) || h.equals("x-amz-mfa") || h.equals("x-amz-bypass-governance-retention");
-      case PUT_OBJECT_ACL, PUT_BUCKET_ACL -> BODY.contains(h) || ACL.contains(h);
-      case CREATE_BUCKET -> BODY.contains(h) || ACL.contains(h) || h.equals("x-amz-bucket-object-lock-enabled")
-          || h.equals("x-amz-object-ownership");
-      case PUT_OBJECT_RETENTION -> BODY.contains(h) || h.equals("x-amz-bypass-governance-retention");
-      case PUT_BUCKET_VERSIONING -> BODY.contains(h) || h.equals("x-amz-mfa");
-      case SELECT_OBJECT_CONTENT -> BODY.contains(h) || SSE_C.contains(h);
-      case PUT_OBJECT_TAGGING, PUT_OBJECT_LEGAL_HOLD, RESTORE_OBJECT, PUT_BUCKET_CORS, PUT_BUCKET_LIFECYCLE,
-          PUT_BUCKET_TAGGING, PUT_BUCKET_WEBSITE, PUT_BUCKET_LOGGING, PUT_BUCKET_NOTIFICATION,
-          PUT_BUCKET_ENCRYPTION, PUT_BUCKET_REPLICATION, PUT_BUCKET_REQUEST_PAYMENT, PUT_BUCKET_ACCELERATE,
-          PUT_BUCKET_ANALYTICS, PUT_BUCKET_INVENTORY, PUT_BUCKET_METRICS, PUT_BUCKET_INTELLIGENT_TIERING,
-          PUT_PUBLIC_ACCESS_BLOCK, PUT_BUCKET_OWNERSHIP_CONTROLS, PUT_OBJECT_LOCK_CONFIGURATION,
-          PUT_BUCKET_POLICY -> BODY.contains(h);
-      default -> false;
-    };
+    add(t, COPY_OBJECT, COPY_CONDITIONS, COPY_SOURCE_SSE_C,
+        Set.of("x-amz-copy-source", "x-amz-metadata-directive", "x-amz-tagging-directive"));
+    add(t, UPLOAD_PART, BODY, SSE_C);
+    add(t, UPLOAD_PART_COPY, COPY_CONDITIONS, COPY_SOURCE_SSE_C, SSE_C,
+        Set.of("x-amz-copy-source", "x-amz-copy-source-range"));
+    add(t, COMPLETE_MULTIPART_UPLOAD, BODY, SSE_C,
+        Set.of("if-match", "if-none-match", "x-amz-mp-object-size", "x-amz-checksum-type"));
+    for (S3Operation op : List.of(GET_OBJECT, HEAD_OBJECT)) {
+      add(t, op, READ_CONDITIONS, SSE_C, Set.of("range", "x-amz-checksum-mode"));
+    }
+    add(t, GET_OBJECT_ATTRIBUTES, SSE_C,
+        Set.of("x-amz-object-attributes", "x-amz-max-parts", "x-amz-part-number-marker"));
+    add(t, LIST_OBJECTS_V2, Set.of("x-amz-optional-object-attributes"));
+    add(t, LIST_OBJECTS, Set.of("x-amz-optional-object-attributes"));
+    add(t, DELETE_OBJECT, Set.of("x-amz-mfa", "x-amz-bypass-governance-retention"));
+    add(t, DELETE_OBJECTS, BODY, Set.of("x-amz-mfa", "x-amz-bypass-governance-retention"));
+    add(t, PUT_OBJECT_ACL, BODY, ACL);
+    add(t, PUT_BUCKET_ACL, BODY, ACL);
+    add(t, CREATE_BUCKET, BODY, ACL, Set.of("x-amz-bucket-object-lock-enabled", "x-amz-object-ownership"));
+    add(t, PUT_OBJECT_RETENTION, BODY, Set.of("x-amz-bypass-governance-retention"));
+    add(t, PUT_BUCKET_VERSIONING, BODY, Set.of("x-amz-mfa"));
+    add(t, SELECT_OBJECT_CONTENT, BODY, SSE_C);
+    for (S3Operation op : List.of(PUT_OBJECT_TAGGING, PUT_OBJECT_LEGAL_HOLD, RESTORE_OBJECT, PUT_BUCKET_CORS,
+        PUT_BUCKET_LIFECYCLE, PUT_BUCKET_TAGGING, PUT_BUCKET_WEBSITE, PUT_BUCKET_LOGGING, PUT_BUCKET_NOTIFICATION,
+        PUT_BUCKET_ENCRYPTION, PUT_BUCKET_REPLICATION, PUT_BUCKET_REQUEST_PAYMENT, PUT_BUCKET_ACCELERATE,
+        PUT_BUCKET_ANALYTICS, PUT_BUCKET_INVENTORY, PUT_BUCKET_METRICS, PUT_BUCKET_INTELLIGENT_TIERING,
+        PUT_PUBLIC_ACCESS_BLOCK, PUT_BUCKET_OWNERSHIP_CONTROLS, PUT_OBJECT_LOCK_CONFIGURATION, PUT_BUCKET_POLICY)) {
+      add(t, op, BODY);
+    }
+    t.replaceAll((op, names) -> Set.copyOf(names));
+    return t;
+  }
+
+  @SafeVarargs
+  private static void add(Map<S3Operation, Set<String>> t, S3Operation op, Set<String>... groups) {
+    for (Set<String> g : groups) {
+      t.get(op).addAll(g);
+    }
   }
 
   /**

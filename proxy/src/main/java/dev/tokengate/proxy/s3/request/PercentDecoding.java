@@ -2,10 +2,6 @@ package dev.tokengate.proxy.s3.request;
 
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -32,7 +28,8 @@ final class PercentDecoding {
       checkChars(raw);
       return raw;
     }
-    ByteBuffer bytes = ByteBuffer.allocate(raw.length() * 4);
+    byte[] bytes = new byte[raw.length()];
+    int n = 0;
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (c == '%') {
@@ -44,33 +41,76 @@ final class PercentDecoding {
         if (hi < 0 || lo < 0 || raw.charAt(i + 1) > 'f' || raw.charAt(i + 2) > 'f') {
           throw invalid();
         }
-        bytes.put((byte) (hi * 16 + lo));
+        bytes[n++] = (byte) (hi * 16 + lo);
         i += 2;
       } else if (c == '+' && plusIsSpace) {
-        bytes.put((byte) ' ');
-      } else if (c < 0x80) {
-        bytes.put((byte) c);
+        bytes[n++] = ' ';
       } else {
         // Netty hands us the request line as ISO-8859-1: a raw UTF-8 byte is one char < 0x100.
         if (c > 0xff) {
           throw invalid();
         }
-        bytes.put((byte) c);
+        bytes[n++] = (byte) c;
       }
     }
-    bytes.flip();
-    String decoded;
-    try {
-      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(bytes);
-      decoded = chars.toString();
-    } catch (CharacterCodingException e) {
+    if (!isWellFormedUtf8(bytes, n)) {
       throw invalid();
     }
+    String decoded = new String(bytes, 0, n, StandardCharsets.UTF_8);
     checkChars(decoded);
     return decoded;
+  }
+
+  /**
+   * RFC 3629's well-formed UTF-8: no overlong forms, no surrogates (ED A0–BF), nothing above
+   * U+10FFFF. Checked here so that the JDK's lenient decoding that follows has nothing to replace.
+   */
+  static boolean isWellFormedUtf8(byte[] b, int n) {
+    int i = 0;
+    while (i < n) {
+      int c = b[i] & 0xff;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      int need;
+      int min = 0x80;
+      int max = 0xbf;
+      if (c >= 0xc2 && c <= 0xdf) {
+        need = 1;
+      } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        if (c == 0xe0) {
+          min = 0xa0;
+        } else if (c == 0xed) {
+          max = 0x9f;
+        }
+      } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        if (c == 0xf0) {
+          min = 0x90;
+        } else if (c == 0xf4) {
+          max = 0x8f;
+        }
+      } else {
+        return false;
+      }
+      if (i + need >= n) {
+        return false;
+      }
+      int second = b[i + 1] & 0xff;
+      if (second < min || second > max) {
+        return false;
+      }
+      for (int k = 2; k <= need; k++) {
+        int cont = b[i + k] & 0xff;
+        if (cont < 0x80 || cont > 0xbf) {
+          return false;
+        }
+      }
+      i += need + 1;
+    }
+    return true;
   }
 
   private static boolean isPlain(String raw, boolean plusIsSpace) {

@@ -4,10 +4,9 @@ import dev.tokengate.policy.s3.CopySource;
 import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.policy.s3.S3Request;
 import dev.tokengate.sigv4.UriEncoding;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -23,8 +22,9 @@ import java.util.function.Predicate;
  *   <li>{@code query}: the operation's parameters, decoded, in arrival order (authentication
  *       parameters and SDK hints removed);
  *   <li>{@code headers}: every header the backend receives, names lower case, in arrival order;
- *   <li>{@code readHeaders}: headers the proxy reads for its decision but does not forward
- *       ({@code user-agent}, {@code referer}, {@code x-amz-content-sha256}), lower case;
+ *   <li>{@code viewHeaders}: what the policy sees: the forwarded headers, with the values
+ *       forwarded, and those the proxy reads for its decision but does not forward ({@code
+ *       user-agent}, {@code referer}, {@code x-amz-content-sha256}), names lower case;
  *   <li>{@code operation}: the classified operation, never {@link S3Operation#UNKNOWN};
  *   <li>{@code copySource}: the parsed source of CopyObject / UploadPartCopy, else null;
  *   <li>{@code contentLength}: the body's length ({@code x-amz-decoded-content-length} for
@@ -46,7 +46,6 @@ public final class S3RequestModel {
   private final String key;
   private final Map<String, String> query;
   private final List<Header> headers;
-  private final Map<String, String> readHeaders;
   private final S3Operation operation;
   private final CopySource copySource;
   private final long contentLength;
@@ -54,22 +53,16 @@ public final class S3RequestModel {
 
   /** The parser hands over maps and lists it never touches again: they are wrapped, not copied. */
   S3RequestModel(String method, String bucket, String key, Map<String, String> query, List<Header> headers,
-      Map<String, String> readHeaders, S3Operation operation, CopySource copySource, long contentLength) {
+      Map<String, String> viewHeaders, S3Operation operation, CopySource copySource, long contentLength) {
     this.method = method;
     this.bucket = bucket;
     this.key = key;
     this.query = Collections.unmodifiableMap(query);
     this.headers = Collections.unmodifiableList(headers);
-    this.readHeaders = Collections.unmodifiableMap(readHeaders);
     this.operation = operation;
     this.copySource = copySource;
     this.contentLength = contentLength;
-    Map<String, String> view = new HashMap<>((readHeaders.size() + headers.size()) * 2);
-    view.putAll(readHeaders);
-    for (Header h : headers) {
-      view.put(h.name(), h.value());
-    }
-    this.policyView = S3Request.parsed(method, bucket, key, this.query, view, operation, copySource);
+    this.policyView = S3Request.parsed(method, bucket, key, this.query, viewHeaders, operation, copySource);
   }
 
   public String method() {
@@ -90,10 +83,6 @@ public final class S3RequestModel {
 
   public List<Header> headers() {
     return headers;
-  }
-
-  public Map<String, String> readHeaders() {
-    return readHeaders;
   }
 
   public S3Operation operation() {
@@ -121,13 +110,19 @@ public final class S3RequestModel {
   /** The same request with a rewritten body: headers adjusted, a new length. */
   public S3RequestModel withBody(long length, Predicate<String> dropHeader, Map<String, String> setHeaders) {
     List<Header> out = new ArrayList<>();
+    Map<String, String> view = new LinkedHashMap<>(policyView.headers());
     for (Header h : headers) {
       if (!dropHeader.test(h.name()) && !setHeaders.containsKey(h.name())) {
         out.add(h);
+      } else {
+        view.remove(h.name());
       }
     }
-    setHeaders.forEach((n, v) -> out.add(new Header(n, v)));
-    return new S3RequestModel(method, bucket, key, query, out, readHeaders, operation, copySource, length);
+    setHeaders.forEach((n, v) -> {
+      out.add(new Header(n, v));
+      view.put(n, v);
+    });
+    return new S3RequestModel(method, bucket, key, query, out, view, operation, copySource, length);
   }
 
   /** The path the backend receives, path-style: {@code /bucket/key}, S3's UriEncode of each part. */
@@ -138,7 +133,7 @@ public final class S3RequestModel {
     StringBuilder sb = new StringBuilder(bucket.length() + (key == null ? 1 : key.length() + 8));
     sb.append('/').append(UriEncoding.encode(bucket));
     if (key != null) {
-      sb.append('/').append(UriEncoding.encode(key.getBytes(StandardCharsets.UTF_8), true));
+      sb.append('/').append(UriEncoding.encode(key, true));
     }
     return sb.toString();
   }
@@ -158,7 +153,7 @@ public final class S3RequestModel {
   /** {@code x-amz-copy-source} as the backend receives it: no character left for it to read another way. */
   public static String encodeCopySource(CopySource source) {
     String path = "/" + UriEncoding.encode(source.bucket()) + "/"
-        + UriEncoding.encode(source.key().getBytes(StandardCharsets.UTF_8), true);
+        + UriEncoding.encode(source.key(), true);
     return source.versionId() == null ? path : path + "?versionId=" + UriEncoding.encode(source.versionId());
   }
 

@@ -8,6 +8,7 @@ import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -112,14 +113,16 @@ public final class S3RequestModelParser {
       p.setValue(FLAGS.contains(name) ? "" : checkValue(name, p.getValue()));
     }
 
+    long contentLength = contentLength(all, awsChunked);
+    // The header map is pruned in place into the policy's view: what is read or forwarded, as forwarded.
     List<S3RequestModel.Header> forwarded = new ArrayList<>();
-    Map<String, String> read = new LinkedHashMap<>();
     CopySource copySource = null;
-    for (Map.Entry<String, String> h : all.entrySet()) {
+    for (Iterator<Map.Entry<String, String>> it = all.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, String> h = it.next();
       String name = h.getKey();
       if (READ_ONLY.contains(name)) {
-        read.put(name, checkHeaderValue(name, h.getValue()));
-      } else if (ForwardedHeaders.forwards(op, name)) {
+        checkHeaderValue(name, h.getValue());
+      } else if (ForwardedHeaders.forwardsLower(op, name)) {
         String value = checkHeaderValue(name, h.getValue());
         if (name.equals("x-amz-acl") && !CANNED_ACLS.contains(value.strip())) {
           throw argument("The x-amz-acl value is not a canned ACL.", name, value);
@@ -127,21 +130,25 @@ public final class S3RequestModelParser {
         if (name.equals("x-amz-copy-source")) {
           copySource = parseCopySource(value);
           value = S3RequestModel.encodeCopySource(copySource);
+          h.setValue(value);
         } else if (name.equals("content-encoding") && awsChunked) {
           value = withoutAwsChunked(value);
           if (value.isEmpty()) {
+            it.remove();
             continue;
           }
+          h.setValue(value);
         }
         forwarded.add(new S3RequestModel.Header(name, value));
+      } else {
+        it.remove();
       }
     }
     if ((op == S3Operation.COPY_OBJECT || op == S3Operation.UPLOAD_PART_COPY) && copySource == null) {
       throw new S3Exception(S3Error.INVALID_ARGUMENT,
           "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
     }
-    return new S3RequestModel(m, bucket, key, query, forwarded, read, op, copySource,
-        contentLength(all, awsChunked));
+    return new S3RequestModel(m, bucket, key, query, forwarded, all, op, copySource, contentLength);
   }
 
   /** Splits on {@code &} only; decodes names and values; refuses duplicates. */

@@ -142,6 +142,27 @@ class S3RequestModelParserTest {
   }
 
   @Test
+  void keyLimitCountsUtf8BytesNotChars() throws Exception {
+    String e2 = "%C3%A9"; // é, 2 bytes
+    String e4 = "%F0%9F%98%80"; // 😀, 4 bytes, two chars
+    assertEquals(512, parse("GET", "/bkt/" + e2.repeat(512)).key().length());
+    assertEquals("KeyTooLongError", refusal("GET", "/bkt/" + e2.repeat(512) + "k"));
+    assertEquals(512, parse("GET", "/bkt/" + e4.repeat(256)).key().length());
+    assertEquals("KeyTooLongError", refusal("GET", "/bkt/" + e4.repeat(256) + "k"));
+    assertEquals(1024, parse("GET", "/bkt/" + "k".repeat(1024)).key().length());
+  }
+
+  @Test
+  void dotSegmentsAnywhereAreRefusedButDotsInNamesAreNot() throws Exception {
+    for (String key : new String[] {".", "..", "a/./b", "a/../b", "a/..", "./a", "a/."}) {
+      assertEquals("InvalidURI", refusal("GET", "/bkt/" + key), key);
+    }
+    for (String key : new String[] {"...", ".a", "a.", "a/.../b", "..a/b", "a/b..", "a//b"}) {
+      assertEquals(key, parse("GET", "/bkt/" + key).key());
+    }
+  }
+
+  @Test
   void queryPlusIsASpace() throws Exception {
     S3RequestModel m = parse("GET", "/bkt?prefix=a+b&delimiter=%2F");
     assertEquals("a b", m.query().get("prefix"));
