@@ -89,6 +89,31 @@ class BucketPolicyTest {
     assertNoPolicyRequestReachedTheBackend();
   }
 
+  /** S3's bound on a bucket policy is 20 KB; over it, the policy in place is kept. */
+  @Test
+  void policyOverTwentyKilobytesIsRefusedAndTheOldOneKept() throws Exception {
+    assertEquals(200, admin("PUT", "/big1", "").statusCode());
+    String statement = "{\"Sid\":\"S%05d\",\"Effect\":\"Allow\",\"Principal\":\"*\","
+        + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::big1/p%05d/*\"}";
+    StringBuilder fits = new StringBuilder("{\"Version\":\"2012-10-17\",\"Statement\":[");
+    int n = 0;
+    while (fits.length() + statement.length() + 2 < 20 * 1024) {
+      fits.append(n == 0 ? "" : ",").append(String.format(statement, n, n));
+      n++;
+    }
+    String small = fits + "]}";
+    assertTrue(small.length() <= 20 * 1024 && small.length() > 19 * 1024, "length " + small.length());
+    HttpResponse<String> ok = admin("PUT", "/big1?policy", small);
+    assertEquals(204, ok.statusCode(), ok.body());
+    String big = fits + "," + String.format(statement, n, n) + "," + String.format(statement, n + 1, n + 1) + "]}";
+    assertTrue(big.length() > 20 * 1024, "length " + big.length());
+    HttpResponse<String> refused = admin("PUT", "/big1?policy", big);
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertEquals("MalformedPolicy", RawS3Client.element(refused.body(), "Code"));
+    assertEquals(small, admin("GET", "/big1?policy", "").body(), "the policy in place is kept");
+    assertNoPolicyRequestReachedTheBackend();
+  }
+
   @Test
   void publicReadPolicyLetsAnonymousReadButNotWrite() throws Exception {
     assertEquals(200, admin("PUT", "/publicbucket", "").statusCode());

@@ -106,6 +106,9 @@ class ConnectionLimitsTest {
         + "\r\nConnection: close\r\n\r\n" + form;
     String response = RawHttp.exchange(proxy.endpoint(), request.getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(10));
     assertEquals(413, RawHttp.status(response), response);
+    assertTrue(response.contains("<ErrorResponse") && response.contains("<Code>RequestEntityTooLarge</Code>")
+        && response.contains("<Type>Sender</Type>") && response.contains("<RequestId>"), response);
+    assertTrue(response.toLowerCase(Locale.ROOT).contains("connection: close"), response);
   }
 
   @Test

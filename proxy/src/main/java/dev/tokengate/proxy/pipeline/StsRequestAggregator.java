@@ -1,31 +1,34 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.s3.S3Error;
+import dev.tokengate.proxy.s3.S3Exception;
 import dev.tokengate.sigv4.AuthenticationException;
 import dev.tokengate.sigv4.AuthorizationParser;
 import dev.tokengate.sigv4.ParsedAuthorization;
 import dev.tokengate.sigv4.SigV4Authorization;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.util.Locale;
 
 /**
  * Recognises STS calls and buffers each into one {@code FullHttpRequest}: their signature covers a
  * hash of the form body that clients do not send, so the body must be whole before verification.
  * Bodies are small (AssumeRoleWithSAML, the largest, ≤ 100 000 characters); anything over the bound
- * ({@code limits.maxQueryFormBytes}) is refused with 413 before it is buffered. S3 requests pass untouched and keep streaming.
+ * ({@code limits.maxQueryFormBytes}) is refused with 413 {@code RequestEntityTooLarge} in the
+ * service's error format (through {@link ErrorResponder}), the rest of its body dropped and the
+ * connection closed. S3 requests pass untouched and keep streaming.
  *
  * <pre>HttpServerKeepAliveHandler → <b>StsRequestAggregator</b> → RequestAuthenticator → …</pre>
  */
@@ -37,6 +40,8 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
   private HttpRequest head;
   private Service headService;
   private CompositeByteBuf body;
+  /** The rest of a refused call's body is dropped until its last chunk. */
+  private boolean discarding;
 
   /** The default bound, {@link #MAX_BODY}. */
   public StsRequestAggregator() {
@@ -108,10 +113,17 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (discarding && msg instanceof HttpContent) {
+      discarding = !(msg instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     Service service = msg instanceof HttpRequest request ? serviceOf(request) : null;
     if (msg instanceof HttpRequest request && service != null) {
       if (HttpUtil.getContentLength(request, 0L) > maxBody) {
-        tooLarge(ctx, request, msg);
+        discarding = !(msg instanceof LastHttpContent);
+        ReferenceCountUtil.release(msg);
+        tooLarge(ctx, request, service);
         return;
       }
       head = request;
@@ -135,8 +147,10 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
     content.release();
     if (body.readableBytes() > maxBody) {
       HttpRequest request = head;
+      Service service = headService;
       releaseBody();
-      tooLarge(ctx, request, null);
+      discarding = !(content instanceof LastHttpContent);
+      tooLarge(ctx, request, service);
       return;
     }
     if (content instanceof LastHttpContent) {
@@ -147,13 +161,10 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static void tooLarge(ChannelHandlerContext ctx, HttpRequest request, Object msg) {
-    io.netty.util.ReferenceCountUtil.release(msg);
-    DefaultFullHttpResponse response =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.EMPTY_BUFFER);
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  private void tooLarge(ChannelHandlerContext ctx, HttpRequest request, Service service) {
+    S3Exception error = new S3Exception(S3Error.REQUEST_ENTITY_TOO_LARGE,
+        S3Error.REQUEST_ENTITY_TOO_LARGE.defaultMessage() + " The maximum is " + maxBody + " bytes.");
+    ctx.fireChannelRead(new FailedRequest(request, RequestIds.next(), service, error, true));
   }
 
   private void releaseBody() {

@@ -42,6 +42,11 @@ public enum S3Error {
   NO_SUCH_BUCKET_POLICY("NoSuchBucketPolicy", 404, "The bucket policy does not exist"),
   NOT_IMPLEMENTED(
       "NotImplemented", 501, "A header you provided implies functionality that is not implemented."),
+  /**
+   * A query-API (STS/IAM) form body over {@code limits.maxQueryFormBytes}; the connection closes.
+   * S3 requests stream and never meet this bound.
+   */
+  REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", 413, "Your request body exceeds the maximum allowed size."),
   REQUEST_HEADER_SECTION_TOO_LARGE(
       "RequestHeaderSectionTooLarge", 431, "Your request header section exceeds the maximum allowed size."),
   REQUEST_LINE_TOO_LONG("RequestHeaderSectionTooLarge", 414, "Your request line exceeds the maximum allowed size."),

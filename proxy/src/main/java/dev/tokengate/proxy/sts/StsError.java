@@ -18,6 +18,8 @@ public enum StsError {
   NO_SUCH_ENTITY("NoSuchEntity", 404),
   NOT_IMPLEMENTED("NotImplemented", 501),
   PACKED_POLICY_TOO_LARGE("PackedPolicyTooLarge", 400),
+  /** No documented query-protocol code exists: HTTP's 413 with the name AWS services give it. */
+  REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", 413),
   SERVICE_UNAVAILABLE("ServiceUnavailable", 503),
   SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", 403),
   VALIDATION_ERROR("ValidationError", 400);

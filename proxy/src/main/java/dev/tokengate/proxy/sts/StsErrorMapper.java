@@ -38,6 +38,7 @@ public final class StsErrorMapper {
               StsError.INVALID_PARAMETER_VALUE, e.getMessage());
       case METHOD_NOT_ALLOWED, NOT_IMPLEMENTED, NO_SUCH_BUCKET, NO_SUCH_BUCKET_POLICY -> new StsException(
           StsError.INVALID_ACTION, e.getMessage());
+      case REQUEST_ENTITY_TOO_LARGE -> new StsException(StsError.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
       case SERVICE_UNAVAILABLE, SLOW_DOWN -> new StsException(StsError.SERVICE_UNAVAILABLE, e.getMessage());
       case INTERNAL_ERROR -> new StsException(StsError.INTERNAL_FAILURE, e.getMessage());
     };

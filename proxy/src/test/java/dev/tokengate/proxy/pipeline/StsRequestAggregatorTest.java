@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -115,15 +116,36 @@ class StsRequestAggregatorTest {
   }
 
   @Test
-  void oversizedCallIsRefusedAndClosed() {
+  void oversizedCallIsRefusedInItsOwnFormatAndTheRestOfItsBodyDropped() {
     EmbeddedChannel ch = new EmbeddedChannel(new StsRequestAggregator());
     HttpRequest big = request(HttpMethod.POST, "/", null, "application/x-www-form-urlencoded");
     big.headers().set("Content-Length", StsRequestAggregator.MAX_BODY + 1);
     ch.writeInbound(big);
-    FullHttpResponse response = ch.readOutbound();
-    assertEquals(413, response.status().code());
-    response.release();
-    assertFalse(ch.isOpen());
+    FailedRequest failed = ch.readInbound();
+    assertEquals("RequestEntityTooLarge", failed.error().code());
+    assertEquals(413, failed.error().status());
+    assertEquals(Service.STS, failed.service());
+    assertTrue(failed.closeConnection());
+    ch.writeInbound(new DefaultHttpContent(Unpooled.copiedBuffer("Action=GetSessionToken", StandardCharsets.UTF_8)));
+    ch.writeInbound(new DefaultLastHttpContent(Unpooled.copiedBuffer("&x=y", StandardCharsets.UTF_8)));
+    assertNull(ch.readInbound(), "the refused call's body goes nowhere");
+    assertNull(ch.readOutbound(), "the answer is ErrorResponder's to write");
     ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aBodyThatOutgrowsTheBoundMidwayIsRefusedOnce() {
+    EmbeddedChannel ch = new EmbeddedChannel(new StsRequestAggregator(4096));
+    ch.writeInbound(request(HttpMethod.POST, "/", null, "application/x-www-form-urlencoded")); // chunked: no length
+    ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[3000])));
+    assertNull(ch.readInbound());
+    ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[3000])));
+    FailedRequest failed = ch.readInbound();
+    assertEquals("RequestEntityTooLarge", failed.error().code());
+    assertTrue(failed.error().getMessage().contains("4096"), failed.error().getMessage());
+    ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[3000])));
+    ch.writeInbound(new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[10])));
+    assertNull(ch.readInbound());
+    assertFalse(ch.finishAndReleaseAll());
   }
 }
