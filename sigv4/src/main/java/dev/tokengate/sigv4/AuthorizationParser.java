@@ -223,7 +223,8 @@ public final class AuthorizationParser {
     Instant time;
     try {
       time = Instant.ofEpochSecond(Long.parseLong(expires));
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException | java.time.DateTimeException e) {
+      // DateTimeException: a number beyond the instants Java represents (found by fuzzing).
       throw presignMalformed("Expires must be a number of seconds since the epoch");
     }
     String token = findIgnoreCase(q, "x-amz-security-token");

@@ -153,6 +153,9 @@ public final class Soak {
     private final Session[] full;
     private final Session[] reader;
     private final long[] count;
+    /** Renewal is done one exchange per step: a response may close the connection (per-connection limit). */
+    private final boolean[] needSession;
+    private final boolean[] needReader;
     private final byte[][] lastBody;
     private final Random[] random;
 
@@ -161,6 +164,9 @@ public final class Soak {
       full = new Session[connections];
       reader = new Session[connections];
       count = new long[connections];
+      needSession = new boolean[connections];
+      needReader = new boolean[connections];
+      java.util.Arrays.fill(needSession, true);
       lastBody = new byte[connections][];
       random = new Random[connections];
       for (int i = 0; i < connections; i++) {
@@ -169,12 +175,12 @@ public final class Soak {
     }
 
     String next(LoopbackHttp c, int worker, long ignored) throws IOException {
+      if (needSession[worker] || needReader[worker]) {
+        return renew(c, worker);
+      }
       long n = count[worker]++;
-      if (n % RENEW_EVERY == 0) {
-        String wrong = renew(c, worker);
-        if (wrong != null) {
-          return wrong;
-        }
+      if ((n + 1) % RENEW_EVERY == 0) {
+        needSession[worker] = true;
       }
       String key = "/" + BUCKET + "/w" + worker + "/k" + (n / 9 % 50);
       Session s = full[worker];
@@ -231,22 +237,29 @@ public final class Soak {
       };
     }
 
+    /** One STS exchange: GetSessionToken, then (next step) AssumeRole. */
     private String renew(LoopbackHttp c, int worker) throws IOException {
       LoopbackHttp.Signer alice = new LoopbackHttp.Signer(KEY, SECRET, "us-east-1", "sts");
-      LoopbackHttp.Response r = c.exchange(post(alice, "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=900"));
-      Session s = session(r.text());
-      if (r.status() != 200 || s == null) {
-        return "GetSessionToken " + r.describe();
+      if (needSession[worker]) {
+        LoopbackHttp.Response r = c.exchange(post(alice, "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=900"));
+        Session s = session(r.text());
+        if (r.status() != 200 || s == null) {
+          return "GetSessionToken " + r.describe();
+        }
+        full[worker] = s;
+        needSession[worker] = false;
+        needReader[worker] = true;
+        return null;
       }
-      full[worker] = s;
       String form = "Action=AssumeRole&Version=2011-06-15&RoleArn=" + ROLE_ARN.replace(":", "%3A").replace("/", "%2F")
           + "&RoleSessionName=soak-" + worker + "-" + count[worker] + "&DurationSeconds=900";
-      r = c.exchange(post(alice, form));
-      s = session(r.text());
+      LoopbackHttp.Response r = c.exchange(post(alice, form));
+      Session s = session(r.text());
       if (r.status() != 200 || s == null) {
         return "AssumeRole " + r.describe();
       }
       reader[worker] = s;
+      needReader[worker] = false;
       return null;
     }
 
