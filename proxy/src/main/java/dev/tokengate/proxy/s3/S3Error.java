@@ -17,6 +17,14 @@ public enum S3Error {
       "AuthorizationHeaderMalformed", 400, "The authorization header that you provided is not valid."),
   AUTHORIZATION_QUERY_PARAMETERS_ERROR(
       "AuthorizationQueryParametersError", 400, "Error parsing the X-Amz-Credential parameter."),
+  /**
+   * X-Amz-Expires negative or over a week. The code is AuthorizationQueryParametersError; the
+   * status 403, which ceph/s3-tests asserts in tests that pass on AWS
+   * ({@code test_object_raw_get_x_amz_expires_out_max_range}, {@code …_out_positive_range}).
+   */
+  PRESIGN_EXPIRES_OUT_OF_RANGE("AuthorizationQueryParametersError", 403,
+      "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than"
+          + " 604800 seconds"),
   BAD_DIGEST(
       "BadDigest", 400, "The Content-MD5 or checksum value that you specified did not match what the server received."),
   BAD_REQUEST("BadRequest", 400, "An error occurred when parsing the HTTP request."),

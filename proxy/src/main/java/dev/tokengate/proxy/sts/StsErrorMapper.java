@@ -29,7 +29,8 @@ public final class StsErrorMapper {
               + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
       case REQUEST_TIME_TOO_SKEWED -> new StsException(
           StsError.SIGNATURE_DOES_NOT_MATCH, "Signature expired: " + e.getMessage());
-      case AUTHORIZATION_HEADER_MALFORMED, AUTHORIZATION_QUERY_PARAMETERS_ERROR, MISSING_SECURITY_HEADER ->
+      case AUTHORIZATION_HEADER_MALFORMED, AUTHORIZATION_QUERY_PARAMETERS_ERROR, PRESIGN_EXPIRES_OUT_OF_RANGE,
+          MISSING_SECURITY_HEADER ->
           new StsException(StsError.INCOMPLETE_SIGNATURE, e.getMessage());
       case ACCESS_DENIED -> new StsException(StsError.ACCESS_DENIED, e.getMessage());
       case INVALID_ARGUMENT, INVALID_REQUEST, MALFORMED_POLICY, MALFORMED_XML, BAD_DIGEST, INCOMPLETE_BODY,
