@@ -31,13 +31,25 @@ public final class RequestTimes {
     }
   }
 
-  /** Parses an RFC 1123 date ({@code Fri, 24 May 2013 00:00:00 GMT}), or returns null. */
+  private static final java.util.Set<String> DAY_NAMES = java.util.Set.of("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
+
+  /**
+   * Parses an RFC 1123 date ({@code Fri, 24 May 2013 00:00:00 GMT}), or returns null. The day
+   * name is not checked against the date (S3 does not: a request dated "Tue, 07 Jul 2010" is
+   * answered RequestTimeTooSkewed, not refused as undated, though that day was a Wednesday). A
+   * date before 1970 is not a request time (S3 answers AccessDenied, as for no date).
+   */
   public static Instant parseRfc1123(String value) {
     if (value == null) {
       return null;
     }
+    String v = value.trim();
+    if (v.length() > 5 && v.charAt(3) == ',' && v.charAt(4) == ' ' && DAY_NAMES.contains(v.substring(0, 3))) {
+      v = v.substring(5);
+    }
     try {
-      return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Instant t = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return t.getEpochSecond() < 0 ? null : t;
     } catch (DateTimeParseException e) {
       return null;
     }

@@ -58,12 +58,28 @@ public final class SigV2Verifier {
       SignatureVerifier.checkSkew(clock, auth.requestTime(), auth.requestTime().toString());
     }
     String stringToSign = stringToSign(request, auth.style(), canonicalResourcePath);
-    String expected = sign(secretKey, stringToSign);
-    if (!MessageDigest.isEqual(
-        expected.getBytes(StandardCharsets.US_ASCII),
-        auth.signature().getBytes(StandardCharsets.US_ASCII))) {
-      throw SignatureVerifier.mismatch(auth.accessKeyId(), stringToSign, auth.signature(), null);
+    if (matches(secretKey, stringToSign, auth)) {
+      return;
     }
+    if (hostBucket == null && isBucketOnly(request.rawPath())) {
+      // S3's resource for a bucket is "/bucket/", and botocore signs that for the path "/bucket";
+      // a client that signs the path as sent is accepted too: both name the same resource.
+      String withSlash = stringToSign(request, auth.style(), request.rawPath() + "/");
+      if (matches(secretKey, withSlash, auth)) {
+        return;
+      }
+    }
+    throw SignatureVerifier.mismatch(auth.accessKeyId(), stringToSign, auth.signature(), null);
+  }
+
+  private static boolean matches(String secretKey, String stringToSign, SigV2Authorization auth) {
+    return MessageDigest.isEqual(sign(secretKey, stringToSign).getBytes(StandardCharsets.US_ASCII),
+        auth.signature().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** {@code /bucket}: one non-empty segment, no trailing slash. */
+  private static boolean isBucketOnly(String rawPath) {
+    return rawPath.length() > 1 && rawPath.indexOf('/', 1) < 0;
   }
 
   /**

@@ -32,6 +32,27 @@ class SigV2VerifierTest {
     verify(r, MARCH_2007, "johnsmith");
   }
 
+  /** botocore sends {@code /bucket} and signs S3's resource {@code /bucket/}; either is accepted. */
+  @Test
+  void pathStyleBucketIsSignedWithOrWithoutTheTrailingSlash() throws Exception {
+    String date = "Tue, 27 Mar 2007 19:36:42 +0000";
+    for (String signed : new String[] {"/johnsmith/", "/johnsmith"}) {
+      String signature = SigV2Verifier.sign(SECRET, "GET\n\n\n" + date + "\n" + signed);
+      verify(request("GET", "/johnsmith", "", "Date", date, "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:" + signature),
+          MARCH_2007, null);
+    }
+    String other = SigV2Verifier.sign(SECRET, "GET\n\n\n" + date + "\n/johnsmith2/");
+    AuthenticationException e = assertThrows(AuthenticationException.class, () -> verify(
+        request("GET", "/johnsmith", "", "Date", date, "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:" + other),
+        MARCH_2007, null));
+    assertEquals(AuthFailure.SIGNATURE_MISMATCH, e.reason());
+    // An object path is never given a slash it was not sent with.
+    String slashed = SigV2Verifier.sign(SECRET, "GET\n\n\n" + date + "\n/johnsmith/k/");
+    assertThrows(AuthenticationException.class, () -> verify(
+        request("GET", "/johnsmith/k", "", "Date", date, "Authorization", "AWS AKIAIOSFODNN7EXAMPLE:" + slashed),
+        MARCH_2007, null));
+  }
+
   @Test
   void listWithSubResourceFreeQuery() throws Exception {
     SignedRequest r = request("GET", "/", "prefix=photos&max-keys=50&marker=puppy",
