@@ -105,6 +105,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("requestsPerConnection", new RequestsPerConnectionLimit(limits.maxRequestsPerConnection()))
         .addLast("sts", new StsRequestAggregator(limits.maxQueryFormBytes()))
+        .addLast("preflight", new PreflightResponder())
         .addLast("authenticate", new RequestAuthenticator(
             services.credentials(), services.verifier(), services.sigV2(), services.regions(),
             services.virtualHosts()))

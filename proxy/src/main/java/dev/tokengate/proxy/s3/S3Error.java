@@ -28,6 +28,8 @@ public enum S3Error {
   BAD_DIGEST(
       "BadDigest", 400, "The Content-MD5 or checksum value that you specified did not match what the server received."),
   BAD_REQUEST("BadRequest", 400, "An error occurred when parsing the HTTP request."),
+  /** An OPTIONS preflight with an Origin: the proxy keeps no CORS configuration (PreflightResponder). */
+  CORS_NOT_ENABLED("AccessForbidden", 403, "CORSResponse: CORS is not enabled for this bucket."),
   EXPIRED_TOKEN("ExpiredToken", 400, "The provided token has expired."),
   INCOMPLETE_BODY(
       "IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header."),
@@ -54,6 +56,8 @@ public enum S3Error {
    * A query-API (STS/IAM) form body over {@code limits.maxQueryFormBytes}; the connection closes.
    * S3 requests stream and never meet this bound.
    */
+  /** An OPTIONS request without the Origin a CORS preflight needs. */
+  PREFLIGHT_WITHOUT_ORIGIN("BadRequest", 400, "Insufficient information. Origin request header needed."),
   REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", 413, "Your request body exceeds the maximum allowed size."),
   REQUEST_HEADER_SECTION_TOO_LARGE(
       "RequestHeaderSectionTooLarge", 431, "Your request header section exceeds the maximum allowed size."),
