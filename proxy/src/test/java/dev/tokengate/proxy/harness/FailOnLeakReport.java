@@ -1,8 +1,5 @@
 package dev.tokengate.proxy.harness;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,16 +25,7 @@ public final class FailOnLeakReport implements AfterAllCallback {
 
   /** Provokes the detector, then returns (and forgets) every report so far. */
   static List<String> collect() throws InterruptedException {
-    for (int i = 0; i < ROUNDS; i++) {
-      System.gc();
-      Thread.sleep(20);
-      ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(16);
-      direct.release();
-      ByteBuf heap = PooledByteBufAllocator.DEFAULT.heapBuffer(16);
-      heap.release();
-      ByteBuf unpooled = Unpooled.buffer(16);
-      unpooled.release();
-    }
+    LeakWatch.provokeReports(ROUNDS, 20);
     return LeakReports.drain();
   }
 }

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.util.ResourceLeakDetector;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -34,15 +35,22 @@ public final class LeakWatch implements AutoCloseable {
 
   /** The leak reports so far, after a few rounds of GC and allocation to bring them out. */
   public List<String> leaks() throws InterruptedException {
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      Thread.sleep(50);
-      ByteBuf probe = PooledByteBufAllocator.DEFAULT.directBuffer(16);
-      probe.release();
-      ByteBuf heapProbe = PooledByteBufAllocator.DEFAULT.heapBuffer(16);
-      heapProbe.release();
-    }
+    provokeReports(5, 50);
     return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  /** GC, then allocate: the paranoid detector reports collected unreleased buffers on allocation. */
+  static void provokeReports(int rounds, long pauseMillis) throws InterruptedException {
+    for (int i = 0; i < rounds; i++) {
+      System.gc();
+      Thread.sleep(pauseMillis);
+      ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer(16);
+      direct.release();
+      ByteBuf heap = PooledByteBufAllocator.DEFAULT.heapBuffer(16);
+      heap.release();
+      ByteBuf unpooled = Unpooled.buffer(16);
+      unpooled.release();
+    }
   }
 
   @Override
