@@ -47,6 +47,14 @@ public final class S3RequestModelParser {
   private static final Set<String> CANNED_ACLS = Set.of("private", "public-read", "public-read-write",
       "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write");
 
+  /** Server-side-encryption headers of writes (SSE-S3, SSE-KMS); SSE-C's are sent on reads too. */
+  private static final Set<String> SSE_ON_WRITE_ONLY = Set.of("x-amz-server-side-encryption",
+      "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-context",
+      "x-amz-server-side-encryption-bucket-key-enabled");
+
+  private static final Set<S3Operation> READS_OBJECT = java.util.EnumSet.of(S3Operation.GET_OBJECT,
+      S3Operation.HEAD_OBJECT);
+
   private static final int MAX_PARAMETERS = 64;
 
   private S3RequestModelParser() {}
@@ -120,6 +128,11 @@ public final class S3RequestModelParser {
     for (Iterator<Map.Entry<String, String>> it = all.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, String> h = it.next();
       String name = h.getKey();
+      if (READS_OBJECT.contains(op) && SSE_ON_WRITE_ONLY.contains(name)) {
+        // S3 refuses these on a read (the object's own encryption decides); dropping them would
+        // serve a request S3 refuses.
+        throw argument(name + " header is not supported for this operation.", name, null);
+      }
       if (READ_ONLY.contains(name)) {
         checkHeaderValue(name, h.getValue());
       } else if (ForwardedHeaders.forwardsLower(op, name)) {

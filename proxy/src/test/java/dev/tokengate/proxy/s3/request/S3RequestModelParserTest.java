@@ -142,6 +142,20 @@ class S3RequestModelParserTest {
   }
 
   @Test
+  void sseS3AndKmsHeadersOnAReadAreRefusedNotDropped() throws Exception {
+    for (String method : new String[] {"GET", "HEAD"}) {
+      assertEquals("InvalidArgument", refusal(method, "/bkt/k", "x-amz-server-side-encryption", "aws:kms"));
+      assertEquals("InvalidArgument",
+          refusal(method, "/bkt/k", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "testkey-1"));
+    }
+    // SSE-C is how a read names its key; and a write may carry SSE headers.
+    assertEquals(S3Operation.GET_OBJECT, parse("GET", "/bkt/k",
+        "x-amz-server-side-encryption-customer-algorithm", "AES256").operation());
+    assertEquals(S3Operation.PUT_OBJECT, parse("PUT", "/bkt/k", "x-amz-server-side-encryption", "aws:kms",
+        "content-length", "0").operation());
+  }
+
+  @Test
   void keyLimitCountsUtf8BytesNotChars() throws Exception {
     String e2 = "%C3%A9"; // é, 2 bytes
     String e4 = "%F0%9F%98%80"; // 😀, 4 bytes, two chars
