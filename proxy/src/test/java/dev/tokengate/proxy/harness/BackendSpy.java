@@ -131,14 +131,28 @@ public final class BackendSpy implements AutoCloseable {
       // Closed is what we wanted.
     }
     closeOpenSockets();
-    try {
+    // The connections just closed may hold the port for a moment (FIN_WAIT until the proxy closes
+    // its side): retry the bind, bounded, rather than fail on the race.
+    IOException last = null;
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    do {
       Socket holder = new Socket();
-      holder.setReuseAddress(true);
-      holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      portHolder = holder;
-    } catch (IOException e) {
-      failures.add("could not keep port " + port + " bound: " + e);
-    }
+      try {
+        holder.setReuseAddress(true);
+        holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        portHolder = holder;
+        return;
+      } catch (IOException e) {
+        last = e;
+        try {
+          holder.close();
+          Thread.sleep(20);
+        } catch (IOException | InterruptedException ignored) {
+          // retrying
+        }
+      }
+    } while (System.nanoTime() < deadline);
+    failures.add("could not keep port " + port + " bound: " + last);
   }
 
   /** Connections accepted and not yet closed (by either side). */
