@@ -1,5 +1,6 @@
 package dev.tokengate.sigv4;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -223,7 +224,7 @@ public final class AuthorizationParser {
     Instant time;
     try {
       time = Instant.ofEpochSecond(Long.parseLong(expires));
-    } catch (NumberFormatException | java.time.DateTimeException e) {
+    } catch (NumberFormatException | DateTimeException e) {
       // DateTimeException: a number beyond the instants Java represents (found by fuzzing).
       throw presignMalformed("Expires must be a number of seconds since the epoch");
     }

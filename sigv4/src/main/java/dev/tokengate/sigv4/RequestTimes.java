@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
+import java.util.Set;
 
 /** Parses and formats the two request-time formats: ISO 8601 basic ({@code x-amz-date}) and RFC 1123. */
 public final class RequestTimes {
@@ -31,7 +32,7 @@ public final class RequestTimes {
     }
   }
 
-  private static final java.util.Set<String> DAY_NAMES = java.util.Set.of("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
+  private static final Set<String> DAY_NAMES = Set.of("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
 
   /**
    * Parses an RFC 1123 date ({@code Fri, 24 May 2013 00:00:00 GMT}), or returns null. The day

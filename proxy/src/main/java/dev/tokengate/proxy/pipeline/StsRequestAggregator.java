@@ -40,8 +40,8 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
   private HttpRequest head;
   private Service headService;
   private CompositeByteBuf body;
-  /** The rest of a refused call's body is dropped until its last chunk. */
-  private boolean discarding;
+  /** The rest of a refused call's body, dropped until its last chunk. */
+  private final BodyDiscarder refusedBody = new BodyDiscarder();
 
   /** The default bound, {@link #MAX_BODY}. */
   public StsRequestAggregator() {
@@ -113,15 +113,13 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (discarding && msg instanceof HttpContent) {
-      discarding = !(msg instanceof LastHttpContent);
-      ReferenceCountUtil.release(msg);
+    if (refusedBody.discard(msg)) {
       return;
     }
     Service service = msg instanceof HttpRequest request ? serviceOf(request) : null;
     if (msg instanceof HttpRequest request && service != null) {
       if (HttpUtil.getContentLength(request, 0L) > maxBody) {
-        discarding = !(msg instanceof LastHttpContent);
+        refusedBody.start(request); // the connection closes after the answer either way
         ReferenceCountUtil.release(msg);
         tooLarge(ctx, request, service);
         return;
@@ -149,7 +147,9 @@ public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
       HttpRequest request = head;
       Service service = headService;
       releaseBody();
-      discarding = !(content instanceof LastHttpContent);
+      if (!(content instanceof LastHttpContent)) {
+        refusedBody.start(request);
+      }
       tooLarge(ctx, request, service);
       return;
     }

@@ -93,7 +93,7 @@ public record DeleteObjectsBody(boolean quiet, List<Entry> entries) {
         default -> throw malformed();
       }
     }
-    if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > ObjectKeys.MAX_BYTES) {
+    if (key == null || key.isEmpty() || ObjectKeys.isTooLong(key)) {
       throw malformed();
     }
     if (versionId != null && versionId.isEmpty()) {

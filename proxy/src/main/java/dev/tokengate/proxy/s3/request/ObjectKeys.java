@@ -14,8 +14,7 @@ final class ObjectKeys {
   private ObjectKeys() {}
 
   static void check(String key) throws S3Exception {
-    // A char is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2): count only when it could matter.
-    if (key.length() * 3 > MAX_BYTES && utf8Length(key) > MAX_BYTES) {
+    if (isTooLong(key)) {
       throw new S3Exception(S3Error.KEY_TOO_LONG);
     }
     int start = 0;
@@ -31,6 +30,12 @@ final class ObjectKeys {
       }
       start = slash + 1;
     }
+  }
+
+  /** Over {@link #MAX_BYTES} in UTF-8, counted without encoding. */
+  static boolean isTooLong(String key) {
+    // A char is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2): count only when it could matter.
+    return key.length() * 3 > MAX_BYTES && utf8Length(key) > MAX_BYTES;
   }
 
   private static boolean isDotSegment(String key, int start, int end) {

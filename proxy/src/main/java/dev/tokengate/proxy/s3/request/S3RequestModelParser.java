@@ -7,6 +7,7 @@ import dev.tokengate.proxy.s3.BucketName;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -52,8 +53,7 @@ public final class S3RequestModelParser {
       "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-context",
       "x-amz-server-side-encryption-bucket-key-enabled");
 
-  private static final Set<S3Operation> READS_OBJECT = java.util.EnumSet.of(S3Operation.GET_OBJECT,
-      S3Operation.HEAD_OBJECT);
+  private static final Set<S3Operation> READS_OBJECT = EnumSet.of(S3Operation.GET_OBJECT, S3Operation.HEAD_OBJECT);
 
   private static final int MAX_PARAMETERS = 64;
 
@@ -125,10 +125,11 @@ public final class S3RequestModelParser {
     // The header map is pruned in place into the policy's view: what is read or forwarded, as forwarded.
     List<S3RequestModel.Header> forwarded = new ArrayList<>();
     CopySource copySource = null;
+    boolean readsObject = READS_OBJECT.contains(op);
     for (Iterator<Map.Entry<String, String>> it = all.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, String> h = it.next();
       String name = h.getKey();
-      if (READS_OBJECT.contains(op) && SSE_ON_WRITE_ONLY.contains(name)) {
+      if (readsObject && SSE_ON_WRITE_ONLY.contains(name)) {
         // S3 refuses these on a read (the object's own encryption decides); dropping them would
         // serve a request S3 refuses.
         throw argument(name + " header is not supported for this operation.", name, null);
