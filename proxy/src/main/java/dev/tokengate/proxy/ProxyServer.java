@@ -3,6 +3,7 @@ package dev.tokengate.proxy;
 import dev.tokengate.proxy.backend.BackendCircuit;
 import dev.tokengate.proxy.backend.BackendPool;
 import dev.tokengate.proxy.backend.BackendRequestFactory;
+import dev.tokengate.proxy.s3.post.PostObjectAuthenticator;
 import dev.tokengate.proxy.backend.EmbeddedBackend;
 import dev.tokengate.proxy.config.BackendConfig;
 import dev.tokengate.proxy.config.ProxyConfig;
@@ -43,6 +44,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Collections;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -108,10 +110,12 @@ public final class ProxyServer implements AutoCloseable {
           new BackendPool(new InetSocketAddress(backend.uri().getHost(), portOf(backend)), config.backendTimeouts(),
               new BackendCircuit(config.backendCircuitBreaker().failures(), config.backendCircuitBreaker().open(),
                   System::nanoTime));
+      CredentialResolver credentials = new CredentialResolver(identities, sealer, clock);
+      Set<String> unmodifiableRegions = Collections.unmodifiableSet(regions);
       ProxyInitializer initializer =
           new ProxyInitializer(
               new ProxyServices(
-                  new CredentialResolver(identities, sealer, clock),
+                  credentials,
                   Map.of(
                       Service.STS,
                       new StsService(identities, permissions, contexts, sealer, messages, new AccessKeys(random),
@@ -120,7 +124,7 @@ public final class ProxyServer implements AutoCloseable {
                       new PolicySimulation(identities, permissions, bucketPolicies, contexts)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
-                  java.util.Collections.unmodifiableSet(regions),
+                  unmodifiableRegions,
                   permissions,
                   bucketPolicies,
                   contexts,
@@ -129,7 +133,8 @@ public final class ProxyServer implements AutoCloseable {
                   config.shadowMode(),
                   pool,
                   // The backend checks our signature against its own clock: always sign with real time.
-                  new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC())),
+                  new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC()),
+                  new PostObjectAuthenticator(credentials, config.acceptSigV2(), unmodifiableRegions, clock)),
               config.limits());
       this.listener =
           new ServerBootstrap()

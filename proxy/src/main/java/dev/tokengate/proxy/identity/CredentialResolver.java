@@ -35,30 +35,34 @@ public class CredentialResolver {
   }
 
   public ResolvedCredential resolve(ParsedAuthorization auth) throws S3Exception {
-    String keyId = auth.accessKeyId();
+    return resolve(auth.accessKeyId(), auth.securityToken());
+  }
+
+  /** The same resolution for credentials named elsewhere than in a signature (a POST form's fields). */
+  public ResolvedCredential resolve(String keyId, String securityToken) throws S3Exception {
     if (keyId.startsWith("ASIA")) {
-      return resolveSession(auth);
+      return resolveSession(keyId, securityToken);
     }
     LongTermKey key =
         identities.findAccessKey(keyId).orElseThrow(() -> new S3Exception(S3Error.INVALID_ACCESS_KEY_ID));
-    if (hasToken(auth)) {
+    if (hasToken(securityToken)) {
       throw new S3Exception(S3Error.INVALID_TOKEN);
     }
     return new ResolvedCredential(key.secretAccessKey(), Caller.of(key.owner(), identities.accountId()));
   }
 
   /** An empty token header counts as none, for long-term and temporary keys alike. */
-  private static boolean hasToken(ParsedAuthorization auth) {
-    return auth.securityToken() != null && !auth.securityToken().isEmpty();
+  private static boolean hasToken(String token) {
+    return token != null && !token.isEmpty();
   }
 
-  private ResolvedCredential resolveSession(ParsedAuthorization auth) throws S3Exception {
-    if (!hasToken(auth)) {
+  private ResolvedCredential resolveSession(String keyId, String token) throws S3Exception {
+    if (!hasToken(token)) {
       throw new S3Exception(S3Error.INVALID_ACCESS_KEY_ID);
     }
     Session session;
     try {
-      session = sealer.open(auth.securityToken(), auth.accessKeyId());
+      session = sealer.open(token, keyId);
     } catch (InvalidSessionTokenException e) {
       throw new S3Exception(S3Error.INVALID_TOKEN);
     }

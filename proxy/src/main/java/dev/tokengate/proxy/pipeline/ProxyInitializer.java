@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       with {@code Connection: close}.
  *   <li>{@link StsRequestAggregator}: STS calls are buffered whole (their signature covers the
  *       form body); S3 requests keep streaming.
+ *   <li>{@link PostObjectHandler}: a browser-form upload (POST Object) read up to its file part,
+ *       authenticated from its signed policy, and passed on as the PutObject it stands for; its
+ *       200 answered as the form asked (204, 201, or a redirect).
  *   <li>{@link RequestAuthenticator}: scheme, access key, time, token, signature → {@link
  *       AuthenticatedRequest} or {@link FailedRequest}.
  *   <li>{@link QueryApiHandler}: STS calls answered (sessions minted, sealed into tokens); IAM's
@@ -39,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       explained denials.
  *   <li>{@link ExpectContinueResponder}: {@code 100 Continue} only for authorised requests.
  *   <li>{@link PayloadVerifier}: the body against its signed SHA-256, holding back the end.
+ *   <li>{@link PostFileVerifier}: a form upload's file bytes passed on exactly; the close delimiter checked.
  *   <li>{@link AwsChunkedDecoder}: aws-chunked framing removed, chunk/trailer signatures and checksums verified.
  *   <li>{@link DeleteObjectsFilter}: DeleteObjects parsed strictly, authorized key by key, re-serialised;
  *       denied keys merged into the backend's result.
@@ -106,6 +110,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("requestsPerConnection", new RequestsPerConnectionLimit(limits.maxRequestsPerConnection()))
         .addLast("sts", new StsRequestAggregator(limits.maxQueryFormBytes()))
         .addLast("preflight", new PreflightResponder())
+        .addLast("postObject", new PostObjectHandler(services.postUploads(), services.virtualHosts()))
         .addLast("authenticate", new RequestAuthenticator(
             services.credentials(), services.verifier(), services.sigV2(), services.regions(),
             services.virtualHosts()))
@@ -116,6 +121,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             services.shadowMode()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
+        .addLast("postFile", new PostFileVerifier())
         .addLast("awsChunked", new AwsChunkedDecoder(limits.maxAwsChunkBytes()))
         .addLast("deleteObjects", new DeleteObjectsFilter())
         .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies(), headBucket))

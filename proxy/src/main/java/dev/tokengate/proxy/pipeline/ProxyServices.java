@@ -6,6 +6,7 @@ import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.backend.BackendPool;
 import dev.tokengate.proxy.backend.BackendRequestFactory;
+import dev.tokengate.proxy.s3.post.PostObjectAuthenticator;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.s3.VirtualHosts;
 import dev.tokengate.proxy.sts.QueryApi;
@@ -34,4 +35,5 @@ public record ProxyServices(
     VirtualHosts virtualHosts,
     boolean shadowMode,
     BackendPool backendPool,
-    BackendRequestFactory backendRequests) {}
+    BackendRequestFactory backendRequests,
+    PostObjectAuthenticator postUploads) {}

@@ -30,6 +30,10 @@ public enum S3Error {
   BAD_REQUEST("BadRequest", 400, "An error occurred when parsing the HTTP request."),
   /** An OPTIONS preflight with an Origin: the proxy keeps no CORS configuration (PreflightResponder). */
   CORS_NOT_ENABLED("AccessForbidden", 403, "CORSResponse: CORS is not enabled for this bucket."),
+  /** A POST Object file part over the policy's content-length-range maximum. */
+  ENTITY_TOO_LARGE("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size"),
+  /** A POST Object file part under the policy's content-length-range minimum. */
+  ENTITY_TOO_SMALL("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size."),
   EXPIRED_TOKEN("ExpiredToken", 400, "The provided token has expired."),
   INCOMPLETE_BODY(
       "IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header."),
@@ -39,14 +43,24 @@ public enum S3Error {
   INVALID_ARGUMENT("InvalidArgument", 400, "Invalid Argument"),
   INVALID_BUCKET_NAME("InvalidBucketName", 400, "The specified bucket is not valid."),
   INVALID_DIGEST("InvalidDigest", 400, "The Content-MD5 or checksum value that you specified is not valid."),
+  /** A POST Object policy that does not parse as a policy document. */
+  INVALID_POLICY_DOCUMENT("InvalidPolicyDocument", 400,
+      "The content of the form does not meet the conditions specified in the policy document."),
   INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
   INVALID_URI("InvalidURI", 400, "Couldn't parse the specified URI."),
+  INVALID_TAG("InvalidTag", 400, "The TagSet is not valid."),
   INVALID_TOKEN("InvalidToken", 400, "The provided token is malformed or otherwise not valid."),
   KEY_TOO_LONG("KeyTooLongError", 400, "Your key is too long"),
   MALFORMED_POLICY("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'"),
+  /** A POST Object body that is not the multipart/form-data the proxy reads (PostForm). */
+  MALFORMED_POST_REQUEST(
+      "MalformedPOSTRequest", 400, "The body of your POST request is not well-formed multipart/form-data."),
   MALFORMED_XML(
       "MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema."),
+  MAX_POST_PRE_DATA_LENGTH_EXCEEDED(
+      "MaxPostPreDataLengthExceededError", 400, "Your POST request fields preceding the upload file were too large."),
   METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
+  MISSING_CONTENT_LENGTH("MissingContentLength", 411, "You must provide the Content-Length HTTP header."),
   MISSING_SECURITY_HEADER("MissingSecurityHeader", 400, "Your request is missing a required header."),
   NO_SUCH_BUCKET("NoSuchBucket", 404, "The specified bucket does not exist"),
   NO_SUCH_BUCKET_POLICY("NoSuchBucketPolicy", 404, "The bucket policy does not exist"),
