@@ -2,6 +2,8 @@ package dev.tokengate.proxy;
 
 import dev.tokengate.proxy.backend.BackendCircuit;
 import dev.tokengate.proxy.backend.BackendPool;
+import dev.tokengate.proxy.authz.acl.AclLookup;
+import dev.tokengate.proxy.backend.BackendFetch;
 import dev.tokengate.proxy.backend.BackendRequestFactory;
 import dev.tokengate.proxy.s3.post.PostObjectAuthenticator;
 import dev.tokengate.proxy.backend.EmbeddedBackend;
@@ -111,6 +113,8 @@ public final class ProxyServer implements AutoCloseable {
               new BackendCircuit(config.backendCircuitBreaker().failures(), config.backendCircuitBreaker().open(),
                   System::nanoTime));
       CredentialResolver credentials = new CredentialResolver(identities, sealer, clock);
+      // The backend checks our signature against its own clock: always sign with real time.
+      BackendRequestFactory backendRequests = new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC());
       Set<String> unmodifiableRegions = Collections.unmodifiableSet(regions);
       ProxyInitializer initializer =
           new ProxyInitializer(
@@ -132,9 +136,9 @@ public final class ProxyServer implements AutoCloseable {
                   virtualHosts,
                   config.shadowMode(),
                   pool,
-                  // The backend checks our signature against its own clock: always sign with real time.
-                  new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC()),
-                  new PostObjectAuthenticator(credentials, config.acceptSigV2(), unmodifiableRegions, clock)),
+                  backendRequests,
+                  new PostObjectAuthenticator(credentials, config.acceptSigV2(), unmodifiableRegions, clock),
+                  new AclLookup(new BackendFetch(pool), backendRequests, System::nanoTime)),
               config.limits());
       this.listener =
           new ServerBootstrap()

@@ -4,6 +4,7 @@ import dev.tokengate.proxy.config.BackendConfig;
 import dev.tokengate.proxy.s3.request.S3RequestModel;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SignedRequest;
+import dev.tokengate.sigv4.UriEncoding;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -89,12 +90,30 @@ public final class BackendRequestFactory {
    * proxy asks before it stores a bucket policy). A valid bucket name needs no path encoding.
    */
   public FullHttpRequest headBucket(String bucket) {
-    String path = "/" + bucket;
+    return signed(HttpMethod.HEAD, "/" + bucket, "");
+  }
+
+  /**
+   * {@code GET /bucket?acl} or {@code GET /bucket/key?acl[&versionId=…]}, signed with the backend's
+   * keys: the ACL the proxy's authorizer consults when no policy allowed a request.
+   */
+  public FullHttpRequest getAcl(String bucket, String key, String versionId) {
+    String path = key == null ? "/" + bucket : "/" + bucket + "/" + UriEncoding.encode(key, true);
+    return signed(HttpMethod.GET, path, versionId == null ? "acl" : "acl&versionId=" + UriEncoding.encode(versionId));
+  }
+
+  /** {@code GET /bucket?ownershipControls}: whether the bucket's ACLs are disabled (BucketOwnerEnforced). */
+  public FullHttpRequest getOwnershipControls(String bucket) {
+    return signed(HttpMethod.GET, "/" + bucket, "ownershipControls");
+  }
+
+  private FullHttpRequest signed(HttpMethod method, String path, String query) {
     String amzDate = AMZ_DATE.format(clock.instant());
     String hash = "UNSIGNED-PAYLOAD";
-    FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, path, Unpooled.EMPTY_BUFFER);
+    String uri = query.isEmpty() ? path : path + "?" + query;
+    FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, Unpooled.EMPTY_BUFFER);
     out.headers().set(HttpHeaderNames.HOST, hostHeader).set("x-amz-date", amzDate).set("x-amz-content-sha256", hash);
-    SignedRequest toSign = new SignedRequest("HEAD", path, "", List.of(
+    SignedRequest toSign = new SignedRequest(method.name(), path, query, List.of(
         new SignedRequest.Header("host", hostHeader), new SignedRequest.Header("x-amz-date", amzDate),
         new SignedRequest.Header("x-amz-content-sha256", hash)));
     out.headers().set(HttpHeaderNames.AUTHORIZATION,

@@ -1,14 +1,8 @@
 package dev.tokengate.proxy.backend;
 
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.io.IOException;
 
 /**
  * Asks the backend whether a bucket exists ({@code HEAD /bucket} over a pooled connection), without
@@ -31,11 +25,11 @@ public final class HeadBucket {
     }
   }
 
-  private final BackendPool pool;
+  private final BackendFetch fetch;
   private final BackendRequestFactory requests;
 
   public HeadBucket(BackendPool pool, BackendRequestFactory requests) {
-    this.pool = pool;
+    this.fetch = new BackendFetch(pool);
     this.requests = requests;
   }
 
@@ -45,79 +39,18 @@ public final class HeadBucket {
    */
   public Future<Boolean> exists(EventLoop loop, String bucket) {
     Promise<Boolean> result = loop.newPromise();
-    pool.acquire(loop, false).addListener((Future<Channel> acquired) -> {
-      if (!acquired.isSuccess()) {
-        result.tryFailure(acquired.cause());
+    fetch.fetch(loop, requests.headBucket(bucket)).addListener((Future<BackendFetch.Answer> answered) -> {
+      if (!answered.isSuccess()) {
+        result.tryFailure(answered.cause());
         return;
       }
-      Exchange exchange = new Exchange(acquired.getNow(), result);
-      BackendResponseRelay.of(exchange.backend).attach(exchange);
-      exchange.backend.writeAndFlush(requests.headBucket(bucket)).addListener(written -> {
-        if (!written.isSuccess()) {
-          exchange.end(false, written.cause());
-        }
-      });
+      int status = answered.getNow().status();
+      if (status == 200 || status == 404) {
+        result.trySuccess(status == 200);
+      } else {
+        result.tryFailure(new UnexpectedStatus(status));
+      }
     });
     return result;
-  }
-
-  private final class Exchange implements BackendListener {
-    private final Channel backend;
-    private final Promise<Boolean> result;
-    private int status = -1;
-    private boolean reusable;
-    private boolean ended;
-
-    Exchange(Channel backend, Promise<Boolean> result) {
-      this.backend = backend;
-      this.result = result;
-    }
-
-    @Override
-    public void onBackendRead(Object msg) {
-      if (msg instanceof HttpResponse response) {
-        status = response.status().code();
-        reusable = HttpUtil.isKeepAlive(response);
-      }
-      boolean last = msg instanceof LastHttpContent;
-      ReferenceCountUtil.release(msg);
-      if (last) {
-        end(reusable, status == 200 || status == 404 ? null : new UnexpectedStatus(status));
-      }
-    }
-
-    @Override
-    public void onBackendInactive() {
-      end(false, new IOException("the backend closed the connection"));
-    }
-
-    /** Returns the connection to the pool (closed unless reusable), once, and completes the answer. */
-    void end(boolean reuse, Throwable failure) {
-      if (ended) {
-        return;
-      }
-      ended = true;
-      BackendResponseRelay relay = backend.pipeline().get(BackendResponseRelay.class);
-      if (relay != null) {
-        relay.detach();
-      }
-      if (!reuse) {
-        backend.close();
-      }
-      pool.release(backend);
-      if (failure != null) {
-        result.tryFailure(failure);
-      } else {
-        result.trySuccess(status == 200);
-      }
-    }
-
-    @Override
-    public void onBackendStalled(BackendStall stall) {
-      end(false, new IOException("the backend " + stall.description()));
-    }
-
-    @Override
-    public void onBackendWritabilityChanged(boolean writable) {}
   }
 }

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       SimulatePrincipalPolicy answered from the proxy's policies.
  *   <li>{@link S3RequestModeler}: the strict request model, parsed once; ambiguous requests refused.
  *   <li>{@link RequestAuthorizer}: the model's operation → IAM actions, policy evaluation per resource,
- *       explained denials.
+ *       then ACL grants for what no policy decided; explained denials.
  *   <li>{@link ExpectContinueResponder}: {@code 100 Continue} only for authorised requests.
  *   <li>{@link PayloadVerifier}: the body against its signed SHA-256, holding back the end.
  *   <li>{@link PostFileVerifier}: a form upload's file bytes passed on exactly; the close delimiter checked.
@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link DeleteObjectsFilter}: DeleteObjects parsed strictly, authorized key by key, re-serialised;
  *       denied keys merged into the backend's result.
  *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded, and go with their bucket.
+ *   <li>{@link AclCacheInvalidator}: a write that changes an ACL, or the bucket or object it belongs to,
+ *       drops the cached ACL when it passes and again when it is answered.
  *   <li>{@link MissingKeyMasker}: a 404 becomes 403 for callers who may not list the bucket.
  *   <li>{@link BackendErrorRewriter}: a backend's error answered as the proxy's own S3 error, never relayed raw.
  *   <li>{@link BackendForwarder}: the backend request built from the model, re-signed; response
@@ -118,13 +120,14 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("model", new S3RequestModeler(services.virtualHosts()))
         .addLast("authorize", new RequestAuthorizer(
             services.permissions(), services.bucketPolicies(), services.contexts(), services.messages(),
-            services.shadowMode()))
+            services.shadowMode(), services.acls()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
         .addLast("postFile", new PostFileVerifier())
         .addLast("awsChunked", new AwsChunkedDecoder(limits.maxAwsChunkBytes()))
         .addLast("deleteObjects", new DeleteObjectsFilter())
         .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies(), headBucket))
+        .addLast("aclCache", new AclCacheInvalidator(services.acls()))
         .addLast("missingKeys", new MissingKeyMasker())
         .addLast("backendErrors", new BackendErrorRewriter())
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))

@@ -5,6 +5,7 @@ import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.backend.BackendPool;
+import dev.tokengate.proxy.authz.acl.AclLookup;
 import dev.tokengate.proxy.backend.BackendRequestFactory;
 import dev.tokengate.proxy.s3.post.PostObjectAuthenticator;
 import dev.tokengate.proxy.identity.CredentialResolver;
@@ -21,6 +22,7 @@ import java.util.Set;
  *
  * @param sigV2 null unless legacy SigV2 is accepted ({@code acceptSigV2: true})
  * @param regions S3 signing regions accepted, preferred first
+ * @param acls null to apply no ACLs
  */
 public record ProxyServices(
     CredentialResolver credentials,
@@ -36,4 +38,5 @@ public record ProxyServices(
     boolean shadowMode,
     BackendPool backendPool,
     BackendRequestFactory backendRequests,
-    PostObjectAuthenticator postUploads) {}
+    PostObjectAuthenticator postUploads,
+    AclLookup acls) {}

@@ -39,7 +39,7 @@ public final class StsErrorMapper {
           ENTITY_TOO_LARGE, ENTITY_TOO_SMALL, INVALID_POLICY_DOCUMENT,
           INVALID_TAG, MALFORMED_POST_REQUEST, MAX_POST_PRE_DATA_LENGTH_EXCEEDED, MISSING_CONTENT_LENGTH -> new StsException(
               StsError.INVALID_PARAMETER_VALUE, e.getMessage());
-      case METHOD_NOT_ALLOWED, NOT_IMPLEMENTED, NO_SUCH_BUCKET, NO_SUCH_BUCKET_POLICY -> new StsException(
+      case METHOD_NOT_ALLOWED, NOT_IMPLEMENTED, NO_SUCH_BUCKET, NO_SUCH_BUCKET_POLICY, NO_SUCH_KEY -> new StsException(
           StsError.INVALID_ACTION, e.getMessage());
       case REQUEST_ENTITY_TOO_LARGE -> new StsException(StsError.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
       case SERVICE_UNAVAILABLE, SLOW_DOWN -> new StsException(StsError.SERVICE_UNAVAILABLE, e.getMessage());
