@@ -32,6 +32,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED="$ROOT/../shared/conformance"
+for candidate in "$ROOT/../shared/conformance" "$ROOT/../../shared/conformance" /work/shared/conformance; do
+  if [ -f "$candidate/s3-tests.tar.gz" ]; then SHARED=$candidate; break; fi
+done
 TARBALL=${S3TESTS_TARBALL:-$SHARED/s3-tests.tar.gz}
 RUNNER=${S3TESTS_RUNNER:-$SHARED/s3tests-run.sh}
 TARGET=${S3TESTS_TARGET:-proxy}
