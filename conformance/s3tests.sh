@@ -190,11 +190,17 @@ if [ -z "${S3TESTS_JOBS:-}" ]; then
   if python3 -c 'import xdist' 2>/dev/null || [ -d /usr/lib/python3/dist-packages/xdist ]; then S3TESTS_JOBS=2; fi
 fi
 
+# Session credentials: hand-signed POST forms need the token field too (s3tests_post_session.py).
+extra_args=()
+if [ "$TARGET" = proxy ] && [ "${S3TESTS_CREDS:-longterm}" = session ]; then
+  export PYTHONPATH="$ROOT/conformance${PYTHONPATH:+:$PYTHONPATH}"
+  extra_args=(-p s3tests_post_session)
+fi
 rc=0
 S3TESTS_DIR="$SUITE" S3_HOST=127.0.0.1 S3_PORT="$PORT" S3TESTS_WORKDIR="$WORKDIR" \
 S3TESTS_M="$SELECT" S3TESTS_K="${S3TESTS_K:-}" S3TESTS_JOBS="$S3TESTS_JOBS" \
 S3TESTS_TIMEOUT="${S3TESTS_TIMEOUT:-120}" S3TESTS_MAX_ATTEMPTS=1 S3TESTS_ABORT_MPU="${S3TESTS_ABORT_MPU:-1}" \
-  bash "$RUNNER" "$@" > "$WORKDIR/runner.out" || rc=$?
+  bash "$RUNNER" "${extra_args[@]}" "$@" > "$WORKDIR/runner.out" || rc=$?
 summary=$(tail -n 1 "$WORKDIR/runner.out")
 head -n -1 "$WORKDIR/runner.out"
 cleanup
