@@ -34,6 +34,13 @@ public final class S3RequestModelParser {
   /** SDK hints S3 ignores (botocore and the v2 SDKs send {@code x-id=PutObject}); dropped. */
   private static final Set<String> IGNORED_PARAMS = Set.of("x-id");
 
+  /**
+   * What S3's POST Object success redirect appends to {@code success_action_redirect}. A form that
+   * redirects back to its bucket's own URL lists the bucket with them; they mean nothing to
+   * ListObjects (S3 ignores them), so there, and only there, they are dropped, never forwarded.
+   */
+  private static final Set<String> POST_REDIRECT_PARAMS = Set.of("bucket", "key", "etag");
+
   /** Sub-resources whose value means nothing to S3; forwarded as {@code name=}. */
   private static final Set<String> FLAGS = Set.of("acl", "accelerate", "attributes", "cors", "delete",
       "encryption", "legal-hold", "lifecycle", "location", "logging", "notification", "object-lock",
@@ -112,6 +119,9 @@ public final class S3RequestModelParser {
     }
     if (op == S3Operation.CREATE_BUCKET && !BucketName.isValid(bucket)) {
       throw new S3Exception(S3Error.INVALID_BUCKET_NAME);
+    }
+    if (op == S3Operation.LIST_OBJECTS) {
+      query.keySet().removeAll(POST_REDIRECT_PARAMS);
     }
     for (Map.Entry<String, String> p : query.entrySet()) {
       String name = p.getKey();

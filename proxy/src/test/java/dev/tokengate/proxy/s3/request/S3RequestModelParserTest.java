@@ -125,6 +125,16 @@ class S3RequestModelParserTest {
   }
 
   @Test
+  void thePostRedirectParametersAreDroppedOnListObjectsOnly() throws Exception {
+    S3RequestModel list = parse("GET", "/bkt?bucket=bkt&key=a.txt&etag=%22abc%22&prefix=p");
+    assertEquals(S3Operation.LIST_OBJECTS, list.operation());
+    assertEquals(Map.of("prefix", "p"), list.query());
+    assertEquals("InvalidArgument", refusal("GET", "/bkt/k?key=a"));
+    assertEquals("InvalidArgument", refusal("GET", "/bkt?list-type=2&etag=x"));
+    assertEquals("InvalidArgument", refusal("DELETE", "/bkt?key=a"));
+  }
+
+  @Test
   void partNumberOnAPlainGetIsGetObject() throws Exception {
     assertEquals(S3Operation.GET_OBJECT, parse("GET", "/bkt/k?partNumber=1").operation());
     assertEquals(S3Operation.HEAD_OBJECT, parse("HEAD", "/bkt/k?partNumber=2&versionId=v").operation());
