@@ -13,12 +13,15 @@ import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.BootstrapAdmin;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.state.EmbeddedStateStore;
+import dev.tokengate.proxy.state.StateException;
+import dev.tokengate.proxy.state.StateStore;
 import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
-import dev.tokengate.proxy.authz.PolicyStore;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
+import dev.tokengate.proxy.iam.IamService;
 import dev.tokengate.proxy.iam.PolicySimulation;
 import dev.tokengate.proxy.pipeline.ProxyServices;
 import dev.tokengate.proxy.s3.VirtualHosts;
@@ -65,6 +68,7 @@ public final class ProxyServer implements AutoCloseable {
   private final BackendPool pool;
   private final BootstrapAdmin admin;
   private final IdentityStore identities;
+  private final StateStore state;
   private final FileMfaCodeLedger mfaLedger;
   private final Channel listener;
 
@@ -73,10 +77,10 @@ public final class ProxyServer implements AutoCloseable {
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
     SecureRandom random = new SecureRandom();
     this.admin = BootstrapAdmin.loadOrCreate(dataDir, random);
-    this.identities = new IdentityStore(config, admin);
+    this.state = openState(dataDir);
     // Policies are checked before anything starts, so a bad one fails fast with its message.
-    PolicyStore policies = new PolicyStore(identities.users(), identities.roles());
-    PermissionResolver permissions = new PermissionResolver(policies);
+    this.identities = new IdentityStore(config, admin, state);
+    PermissionResolver permissions = new PermissionResolver(identities::policies);
     KeyringAead aead = new KeyringAead(KeyringFile.loadOrCreate(dataDir, random), random);
     SessionTokenSealer sealer = new SessionTokenSealer(aead);
     AuthorizationMessages messages = new AuthorizationMessages(aead);
@@ -125,7 +129,8 @@ public final class ProxyServer implements AutoCloseable {
                       new StsService(identities, permissions, contexts, sealer, messages, new AccessKeys(random),
                           new Totp(6), mfaLedger, clock),
                       Service.IAM,
-                      new PolicySimulation(identities, permissions, bucketPolicies, contexts)),
+                      new IamService(identities, permissions, contexts,
+                          new PolicySimulation(identities, permissions, bucketPolicies, contexts), random)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   unmodifiableRegions,
@@ -201,10 +206,21 @@ public final class ProxyServer implements AutoCloseable {
     pool.close();
     shutdownLoops();
     mfaLedger.close();
+    state.close();
     if (embedded != null) {
       embedded.close();
     }
   }
+
+  /** The embedded state store under the data dir; a state file that does not parse stops the start. */
+  private static StateStore openState(Path dataDir) throws IOException {
+    try {
+      return EmbeddedStateStore.open(dataDir);
+    } catch (StateException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
 
   private void shutdownLoops() {
     bosses.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The policies that govern a caller: its user's or role's identity policies and boundary, narrowed
@@ -29,23 +30,30 @@ public final class PermissionResolver {
       "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"NotAction\":\"*\",\"NotResource\":\"*\"}}",
       PolicyType.SESSION, "no session policy (GetFederationToken without Policy or PolicyArns)");
 
-  private final PolicyStore policies;
+  private final Supplier<PolicyStore> policies;
   private final Map<String, Policy> sessionPolicyCache = new ConcurrentHashMap<>();
 
+  /** Fixed policies (tests, configured identities only). */
   public PermissionResolver(PolicyStore policies) {
+    this(() -> policies);
+  }
+
+  /** @param policies the current policies, read at every call (identities change through the IAM API) */
+  public PermissionResolver(Supplier<PolicyStore> policies) {
     this.policies = policies;
   }
 
   public PolicyStore store() {
-    return policies;
+    return policies.get();
   }
 
   public PolicySet forCaller(Caller caller) {
     PolicySet base;
+    PolicyStore current = policies.get();
     if (caller.role() != null) {
-      base = policies.forRole(caller.role().name());
+      base = current.forRole(caller.role().name());
     } else if (caller.user() != null) {
-      base = policies.forUser(caller.user().name());
+      base = current.forUser(caller.user().name());
     } else if (caller.isAnonymous()) {
       return PolicySet.ofIdentity(List.of());
     } else {

@@ -71,7 +71,7 @@ public final class PolicyStore {
    * Trust policies name no Resource: the role they are attached to is implied. Making it explicit
    * lets them be evaluated as the resource policies they are.
    */
-  static String withImpliedResource(String trustPolicy, String roleArn) {
+  public static String withImpliedResource(String trustPolicy, String roleArn) {
     JsonNode root;
     try {
       root = JSON.readTree(trustPolicy);

@@ -107,12 +107,19 @@ public final class BackendRequestFactory {
     return signed(HttpMethod.GET, "/" + bucket, "ownershipControls");
   }
 
+  /**
+   * The User-Agent of the proxy's own requests (HEAD bucket, ACL reads), so a backend's log tells
+   * them from forwarded ones; a forwarded request never carries a User-Agent (it is read, not passed on).
+   */
+  public static final String OWN_USER_AGENT = "tokengate (own request)";
+
   private FullHttpRequest signed(HttpMethod method, String path, String query) {
     String amzDate = AMZ_DATE.format(clock.instant());
     String hash = "UNSIGNED-PAYLOAD";
     String uri = query.isEmpty() ? path : path + "?" + query;
     FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, Unpooled.EMPTY_BUFFER);
-    out.headers().set(HttpHeaderNames.HOST, hostHeader).set("x-amz-date", amzDate).set("x-amz-content-sha256", hash);
+    out.headers().set(HttpHeaderNames.HOST, hostHeader).set("x-amz-date", amzDate).set("x-amz-content-sha256", hash)
+        .set(HttpHeaderNames.USER_AGENT, OWN_USER_AGENT);
     SignedRequest toSign = new SignedRequest(method.name(), path, query, List.of(
         new SignedRequest.Header("host", hostHeader), new SignedRequest.Header("x-amz-date", amzDate),
         new SignedRequest.Header("x-amz-content-sha256", hash)));

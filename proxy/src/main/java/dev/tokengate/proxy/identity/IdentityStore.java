@@ -1,102 +1,216 @@
 package dev.tokengate.proxy.identity;
 
+import dev.tokengate.proxy.authz.PolicyStore;
 import dev.tokengate.proxy.config.ProxyConfig;
 import dev.tokengate.proxy.config.RoleConfig;
 import dev.tokengate.proxy.config.UserConfig;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredKey;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredRole;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredUser;
+import dev.tokengate.proxy.state.StateException;
+import dev.tokengate.proxy.state.StateStore;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Users, roles and long-term access keys of the one account the proxy serves, seeded from the
- * configuration (plus the bootstrap admin). Read-only after startup, so lock-free.
+ * Users, roles and long-term access keys of the one account the proxy serves: those of the
+ * configuration (plus the bootstrap admin), which only the configuration changes, and those
+ * created through the IAM API, kept in the {@link StateStore}. Requests read an immutable view,
+ * lock-free; every change in the store (seen through its watch) builds the next view, with the
+ * parsed policies, so a request never parses or waits.
+ *
+ * <p>A configured identity wins over a stored one of the same name (the API refuses to create
+ * such a name, so this only happens when the configuration gains it later).
  */
 public final class IdentityStore {
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityStore.class);
 
   /** The AWS managed policy that lets the bootstrap admin do everything. */
   public static final String ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess";
 
-  private final String accountId;
-  private final Map<String, LongTermKey> keys = new HashMap<>();
-  private final Map<String, User> users = new HashMap<>();
-  private final Map<String, Role> roles = new HashMap<>();
+  /** One consistent picture of every identity, and the policies parsed from it. */
+  private record View(
+      Map<String, LongTermKey> keys, Map<String, User> users, Map<String, Role> roles,
+      Map<String, StoredUser> storedUsers, Map<String, StoredRole> storedRoles, Map<String, StoredKey> storedKeys,
+      PolicyStore policies) {}
 
+  private final String accountId;
+  private final Map<String, LongTermKey> configuredKeys = new HashMap<>();
+  private final Map<String, User> configuredUsers = new LinkedHashMap<>();
+  private final Map<String, Role> configuredRoles = new LinkedHashMap<>();
+  private final StateStore state;
+  private volatile View view;
+
+  /** Configured identities only, as before the IAM API (tests, read-only setups). */
   public IdentityStore(ProxyConfig config, BootstrapAdmin admin) {
+    this(config, admin, null);
+  }
+
+  /**
+   * @param state where identities created through the IAM API live; null for none
+   * @throws IllegalArgumentException naming the identity whose policy or stored document is invalid
+   */
+  public IdentityStore(ProxyConfig config, BootstrapAdmin admin, StateStore state) {
     this.accountId = config.accountId();
+    this.state = state;
     if (admin != null) {
-      User adminUser = user(admin.userName(), "/", Map.of(), List.of(ADMINISTRATOR_ACCESS), null, null, Map.of());
-      users.put(adminUser.name(), adminUser);
-      keys.put(admin.accessKeyId(), new LongTermKey(admin.accessKeyId(), admin.secretAccessKey(), adminUser));
+      User adminUser = user(admin.userName(), "/", Map.of(), List.of(ADMINISTRATOR_ACCESS), null, null, Map.of(), null);
+      configuredUsers.put(adminUser.name(), adminUser);
+      configuredKeys.put(admin.accessKeyId(), new LongTermKey(admin.accessKeyId(), admin.secretAccessKey(), adminUser));
     }
     for (UserConfig u : config.users()) {
-      User user =
-          user(u.name(), u.path(), u.inlinePolicies(), u.managedPolicies(), u.permissionsBoundary(), u.mfaSecret(), u.tags());
-      users.put(user.name(), user);
+      User user = user(u.name(), u.path(), u.inlinePolicies(), u.managedPolicies(), u.permissionsBoundary(),
+          u.mfaSecret(), u.tags(), null);
+      configuredUsers.put(user.name(), user);
       for (UserConfig.AccessKey k : u.accessKeys()) {
-        keys.put(k.id(), new LongTermKey(k.id(), k.secret(), user));
+        configuredKeys.put(k.id(), new LongTermKey(k.id(), k.secret(), user));
       }
     }
     for (RoleConfig r : config.roles()) {
-      String arn = "arn:aws:iam::" + accountId + ":role" + r.path() + r.name();
-      roles.put(
-          r.name(),
-          new Role(
-              r.name(),
-              r.path(),
-              arn,
-              UniqueIds.of("AROA", accountId, r.name()),
-              r.trustPolicyText(),
-              r.inlinePolicies(),
-              r.managedPolicies(),
-              r.permissionsBoundary(),
-              r.maxSessionDuration(),
-              Map.copyOf(r.tags())));
+      configuredRoles.put(r.name(), role(r.name(), r.path(), null, r.trustPolicyText(), r.inlinePolicies(),
+          r.managedPolicies(), r.permissionsBoundary(), r.maxSessionDuration(), r.tags()));
+    }
+    try {
+      this.view = build();
+      if (state != null) {
+        state.watch("iam/", change -> refresh());
+      }
+    } catch (StateException e) {
+      throw new IllegalArgumentException("cannot read identities from the state store: " + e.getMessage(), e);
     }
   }
 
-  private User user(
-      String name,
-      String path,
-      Map<String, String> inline,
-      List<String> managed,
-      String boundary,
-      String mfaSecret,
-      Map<String, String> tags) {
-    return new User(
-        name,
-        path,
-        "arn:aws:iam::" + accountId + ":user" + path + name,
-        UniqueIds.of("AIDA", accountId, name),
-        Map.copyOf(inline),
-        List.copyOf(managed),
-        boundary,
-        mfaSecret,
-        Map.copyOf(tags));
+  /** Builds the next view after a change; a view that cannot be built leaves the last one in force. */
+  private synchronized void refresh() {
+    try {
+      view = build();
+    } catch (StateException | IllegalArgumentException e) {
+      LOG.error("identities not updated, the last good view stays in force: {}", e.getMessage());
+    }
+  }
+
+  private View build() throws StateException {
+    Map<String, User> users = new LinkedHashMap<>(configuredUsers);
+    Map<String, Role> roles = new LinkedHashMap<>(configuredRoles);
+    Map<String, LongTermKey> keys = new HashMap<>(configuredKeys);
+    Map<String, StoredUser> storedUsers = new LinkedHashMap<>();
+    Map<String, StoredRole> storedRoles = new LinkedHashMap<>();
+    Map<String, StoredKey> storedKeys = new LinkedHashMap<>();
+    if (state != null) {
+      for (StateStore.Entry e : state.list(StoredIdentities.USERS)) {
+        StoredUser u = StoredIdentities.read(e.value(), StoredUser.class, e.key());
+        if (users.containsKey(u.name())) {
+          LOG.warn("user {} is configured and stored; the configured one is in force", u.name());
+          continue;
+        }
+        storedUsers.put(u.name(), u);
+        users.put(u.name(), user(u.name(), u.path(), u.inlinePolicies(), u.attachedPolicies(), u.permissionsBoundary(),
+            null, u.tags(), u.userId()));
+      }
+      for (StateStore.Entry e : state.list(StoredIdentities.ROLES)) {
+        StoredRole r = StoredIdentities.read(e.value(), StoredRole.class, e.key());
+        if (roles.containsKey(r.name())) {
+          LOG.warn("role {} is configured and stored; the configured one is in force", r.name());
+          continue;
+        }
+        storedRoles.put(r.name(), r);
+        roles.put(r.name(), role(r.name(), r.path(), r.roleId(), r.trustPolicy(), r.inlinePolicies(),
+            r.attachedPolicies(), r.permissionsBoundary(), r.maxSessionDuration(), r.tags()));
+      }
+      for (StateStore.Entry e : state.list(StoredIdentities.ACCESS_KEYS)) {
+        StoredKey k = StoredIdentities.read(e.value(), StoredKey.class, e.key());
+        storedKeys.put(k.accessKeyId(), k);
+        User owner = users.get(k.userName());
+        if (owner != null && k.active() && !keys.containsKey(k.accessKeyId())) {
+          keys.put(k.accessKeyId(), new LongTermKey(k.accessKeyId(), k.secretAccessKey(), owner));
+        }
+      }
+    }
+    return new View(Map.copyOf(keys), Collections.unmodifiableMap(users), Collections.unmodifiableMap(roles),
+        Collections.unmodifiableMap(storedUsers), Collections.unmodifiableMap(storedRoles),
+        Collections.unmodifiableMap(storedKeys), new PolicyStore(users.values(), roles.values()));
+  }
+
+  private User user(String name, String path, Map<String, String> inline, List<String> managed, String boundary,
+      String mfaSecret, Map<String, String> tags, String userId) {
+    return new User(name, path, "arn:aws:iam::" + accountId + ":user" + path + name,
+        userId != null ? userId : UniqueIds.of("AIDA", accountId, name), Map.copyOf(inline), List.copyOf(managed),
+        boundary, mfaSecret, Map.copyOf(tags));
+  }
+
+  private Role role(String name, String path, String roleId, String trust, Map<String, String> inline,
+      List<String> managed, String boundary, int maxSession, Map<String, String> tags) {
+    return new Role(name, path, "arn:aws:iam::" + accountId + ":role" + path + name,
+        roleId != null ? roleId : UniqueIds.of("AROA", accountId, name), trust, Map.copyOf(inline),
+        List.copyOf(managed), boundary, maxSession, Map.copyOf(tags));
   }
 
   public String accountId() {
     return accountId;
   }
 
-  public java.util.Collection<User> users() {
-    return java.util.Collections.unmodifiableCollection(users.values());
+  /** Where API-created identities are kept; null when the proxy has none (configured identities only). */
+  public StateStore state() {
+    return state;
   }
 
-  public java.util.Collection<Role> roles() {
-    return java.util.Collections.unmodifiableCollection(roles.values());
+  /** The parsed policies of the current view. */
+  public PolicyStore policies() {
+    return view.policies();
+  }
+
+  public Collection<User> users() {
+    return view.users().values();
+  }
+
+  public Collection<Role> roles() {
+    return view.roles().values();
   }
 
   public Optional<LongTermKey> findAccessKey(String accessKeyId) {
-    return Optional.ofNullable(keys.get(accessKeyId));
+    return Optional.ofNullable(view.keys().get(accessKeyId));
   }
 
   public Optional<User> findUser(String name) {
-    return Optional.ofNullable(users.get(name));
+    return Optional.ofNullable(view.users().get(name));
   }
 
   public Optional<Role> findRole(String name) {
-    return Optional.ofNullable(roles.get(name));
+    return Optional.ofNullable(view.roles().get(name));
+  }
+
+  /** Whether the user comes from the configuration (the IAM API may not change it). */
+  public boolean isConfiguredUser(String name) {
+    return configuredUsers.containsKey(name);
+  }
+
+  public boolean isConfiguredRole(String name) {
+    return configuredRoles.containsKey(name);
+  }
+
+  public Optional<StoredUser> storedUser(String name) {
+    return Optional.ofNullable(view.storedUsers().get(name));
+  }
+
+  public Optional<StoredRole> storedRole(String name) {
+    return Optional.ofNullable(view.storedRoles().get(name));
+  }
+
+  /** Stored access keys (active or not), of every user. */
+  public Collection<StoredKey> storedKeys() {
+    return view.storedKeys().values();
+  }
+
+  /** The configured long-term keys of a user (always active). */
+  public List<LongTermKey> configuredKeysOf(String userName) {
+    return configuredKeys.values().stream().filter(k -> k.owner().name().equals(userName)).toList();
   }
 
   /** The role an ARN of this account names ({@code arn:aws:iam::ACCT:role[/path/]NAME}). */

@@ -40,12 +40,14 @@ import org.slf4j.LoggerFactory;
  * bucket the resource is in (so a copy's source read is judged by the source bucket's policy). A
  * denial carries AWS's explained AccessDenied message; the full trace goes to the debug log.
  *
- * <p>ACLs come last, as on AWS: a permission no policy allowed and none explicitly denied is
- * allowed when the bucket's or object's ACL grants it to AllUsers (or, to a signed caller,
- * AuthenticatedUsers) — see {@link AclRule}. Only such requests read ACLs ({@link AclLookup},
- * cached); while a read is in flight the request and its body wait, with reading paused. A bucket
- * or key found missing there is answered 404 as S3 answers it (NoSuchKey only to callers who may
- * list the bucket).
+ * <p>ACLs come last, as on AWS, for anonymous callers: a permission no policy allowed and none
+ * explicitly denied is allowed when the bucket's or object's ACL grants it to AllUsers — see {@link
+ * AclRule}. A signed caller's permissions are its policies only (the proxy serves one account, in
+ * which AWS, too, has users need policies; grants to AuthenticatedUsers are therefore not applied),
+ * so a signed request that no policy allows is refused without the backend being asked. Only
+ * anonymous requests read ACLs ({@link AclLookup}, cached); while a read is in flight the request
+ * and its body wait, with reading paused. A bucket or key found missing there is answered 404 as S3
+ * answers it (NoSuchKey only to callers who may list the bucket).
  *
  * <p>In shadow mode a denial is only logged ("would deny") and the request goes on, except for
  * anonymous callers and for writes of state the proxy owns (bucket policies), which are refused
@@ -125,8 +127,9 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
       if (denial == null) {
         continue;
       }
-      AclRule rule =
-          acls == null || denial.decision().outcome() != Outcome.IMPLICIT_DENY ? null : AclRule.of(p.action(), needed.operation());
+      // ACLs speak for anonymous callers only: a signed caller's permissions are its policies (see the class doc).
+      AclRule rule = acls == null || !r.caller().isAnonymous() || denial.decision().outcome() != Outcome.IMPLICIT_DENY
+          ? null : AclRule.of(p.action(), needed.operation());
       if (rule != null) {
         check.pending.add(new PendingGrant(p, rule, denial));
       } else if (!shadow(r, model, denial)) {

@@ -3,6 +3,8 @@ package dev.tokengate.proxy.sts;
 /** Every STS/IAM query-protocol error the proxy answers, with its code written literally. */
 public enum StsError {
   ACCESS_DENIED("AccessDenied", 403),
+  DELETE_CONFLICT("DeleteConflict", 409),
+  ENTITY_ALREADY_EXISTS("EntityAlreadyExists", 409),
   EXPIRED_TOKEN("ExpiredToken", 403),
   INCOMPLETE_SIGNATURE("IncompleteSignature", 400),
   INTERNAL_FAILURE("InternalFailure", 500),
@@ -12,6 +14,7 @@ public enum StsError {
   INVALID_IDENTITY_TOKEN("InvalidIdentityToken", 400),
   INVALID_INPUT("InvalidInput", 400),
   INVALID_PARAMETER_VALUE("InvalidParameterValue", 400),
+  LIMIT_EXCEEDED("LimitExceeded", 409),
   MALFORMED_POLICY_DOCUMENT("MalformedPolicyDocument", 400),
   MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationToken", 403),
   MISSING_PARAMETER("MissingParameter", 400),
@@ -22,6 +25,8 @@ public enum StsError {
   REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", 413),
   SERVICE_UNAVAILABLE("ServiceUnavailable", 503),
   SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", 403),
+  /** An identity the configuration defines: only the configuration changes it. */
+  UNMODIFIABLE_ENTITY("UnmodifiableEntity", 400),
   VALIDATION_ERROR("ValidationError", 400);
 
   private final String code;

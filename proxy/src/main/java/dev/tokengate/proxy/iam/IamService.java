@@ -1,0 +1,102 @@
+package dev.tokengate.proxy.iam;
+
+import dev.tokengate.proxy.authz.CallFacts;
+import dev.tokengate.proxy.authz.PermissionResolver;
+import dev.tokengate.proxy.authz.RequestContextFactory;
+import dev.tokengate.proxy.identity.AccessKeys;
+import dev.tokengate.proxy.identity.Caller;
+import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.sts.QueryApi;
+import dev.tokengate.proxy.sts.QueryXml;
+import dev.tokengate.proxy.sts.SessionCallRules;
+import dev.tokengate.proxy.sts.StsError;
+import dev.tokengate.proxy.sts.StsException;
+import dev.tokengate.proxy.sts.StsRequest;
+import dev.tokengate.proxy.sts.StsXmlNamespace;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The IAM query API (version 2010-05-08) on the proxy's port: users, access keys, roles and their
+ * inline and attached policies, kept in the state store ({@link IdentityStore} sees every change at
+ * once), and SimulatePrincipalPolicy ({@link PolicySimulation}). Every action is authorized as
+ * {@code iam:ACTION} on the ARN AWS uses; who may call IAM at all follows AWS ({@link
+ * SessionCallRules#checkIam}).
+ */
+public final class IamService implements QueryApi {
+  private static final String VERSION = "2010-05-08";
+
+  /** One IAM action. */
+  @FunctionalInterface
+  private interface Action {
+    Map<String, ?> handle(IamCall call) throws StsException;
+  }
+
+  private final IdentityStore identities;
+  private final PermissionResolver permissions;
+  private final RequestContextFactory contexts;
+  private final PolicySimulation simulation;
+  private final Map<String, Action> actions = new HashMap<>();
+
+  public IamService(IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts,
+      PolicySimulation simulation, SecureRandom random) {
+    this.identities = identities;
+    this.permissions = permissions;
+    this.contexts = contexts;
+    this.simulation = simulation;
+    if (identities.state() == null) {
+      return; // configured identities only: nothing to change
+    }
+    IamState state = new IamState(identities.state());
+    UserActions users = new UserActions(identities, state, random);
+    actions.put("CreateUser", users::createUser);
+    actions.put("GetUser", users::getUser);
+    actions.put("ListUsers", users::listUsers);
+    actions.put("DeleteUser", users::deleteUser);
+    actions.put("PutUserPolicy", users::putUserPolicy);
+    actions.put("GetUserPolicy", users::getUserPolicy);
+    actions.put("ListUserPolicies", users::listUserPolicies);
+    actions.put("DeleteUserPolicy", users::deleteUserPolicy);
+    actions.put("AttachUserPolicy", users::attachUserPolicy);
+    actions.put("DetachUserPolicy", users::detachUserPolicy);
+    actions.put("ListAttachedUserPolicies", users::listAttachedUserPolicies);
+    AccessKeyActions keys = new AccessKeyActions(identities, state, new AccessKeys(random));
+    actions.put("CreateAccessKey", keys::createAccessKey);
+    actions.put("ListAccessKeys", keys::listAccessKeys);
+    actions.put("UpdateAccessKey", keys::updateAccessKey);
+    actions.put("DeleteAccessKey", keys::deleteAccessKey);
+    RoleActions roles = new RoleActions(identities, state, random);
+    actions.put("CreateRole", roles::createRole);
+    actions.put("GetRole", roles::getRole);
+    actions.put("ListRoles", roles::listRoles);
+    actions.put("DeleteRole", roles::deleteRole);
+    actions.put("UpdateAssumeRolePolicy", roles::updateAssumeRolePolicy);
+    actions.put("PutRolePolicy", roles::putRolePolicy);
+    actions.put("GetRolePolicy", roles::getRolePolicy);
+    actions.put("ListRolePolicies", roles::listRolePolicies);
+    actions.put("DeleteRolePolicy", roles::deleteRolePolicy);
+    actions.put("AttachRolePolicy", roles::attachRolePolicy);
+    actions.put("DetachRolePolicy", roles::detachRolePolicy);
+    actions.put("ListAttachedRolePolicies", roles::listAttachedRolePolicies);
+  }
+
+  @Override
+  public byte[] handle(StsRequest request, Caller caller, CallFacts facts, String requestId) throws StsException {
+    if (caller == null) {
+      throw new StsException(StsError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
+    }
+    if ("SimulatePrincipalPolicy".equals(request.action())) {
+      return simulation.handle(request, caller, facts, requestId);
+    }
+    SessionCallRules.checkIam(caller);
+    Action action = VERSION.equals(request.version()) ? actions.get(request.action()) : null;
+    if (action == null) {
+      throw new StsException(StsError.INVALID_ACTION,
+          "Could not find operation " + request.action() + " for version " + request.version());
+    }
+    Map<String, ?> result =
+        action.handle(new IamCall(request, caller, facts, permissions, contexts, identities.accountId()));
+    return QueryXml.response(StsXmlNamespace.IAM, request.action(), result, requestId);
+  }
+}

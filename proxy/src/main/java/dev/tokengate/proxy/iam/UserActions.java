@@ -1,0 +1,219 @@
+package dev.tokengate.proxy.iam;
+
+import dev.tokengate.policy.ManagedPolicies;
+import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.identity.StoredIdentities;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredUser;
+import dev.tokengate.proxy.identity.UniqueIds;
+import dev.tokengate.proxy.identity.User;
+import dev.tokengate.proxy.sts.StsError;
+import dev.tokengate.proxy.sts.StsException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** IAM users and their inline and attached policies. */
+final class UserActions {
+  /** IAM's quota: inline policies of one user, in characters without whitespace. */
+  static final int INLINE_POLICY_CHARS = 2048;
+  static final int ATTACHED_POLICIES = 10;
+
+  private final IdentityStore identities;
+  private final IamState state;
+  private final SecureRandom random;
+
+  UserActions(IdentityStore identities, IamState state, SecureRandom random) {
+    this.identities = identities;
+    this.state = state;
+    this.random = random;
+  }
+
+  Map<String, Object> createUser(IamCall call) throws StsException {
+    String name = call.name("UserName", 64);
+    String path = call.path();
+    call.authorize(call.userArn(path, name));
+    if (identities.findUser(name).isPresent()) {
+      throw exists(name);
+    }
+    String id = UniqueIds.random("AIDA", random);
+    StoredUser u = new StoredUser(name, path, id, IamDocuments.now(), Map.of(), List.of(), null, tags(call));
+    if (!state.create(StoredIdentities.USERS + name, u)) {
+      throw exists(name);
+    }
+    return Map.of("User", IamDocuments.user(identities.findUser(name).orElseThrow(), u.createDate()));
+  }
+
+  private static StsException exists(String name) {
+    return new StsException(StsError.ENTITY_ALREADY_EXISTS, "User with name " + name + " already exists.");
+  }
+
+  private static Map<String, String> tags(IamCall call) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (Map<String, String> t : call.request().structList("Tags", "Key", "Value")) {
+      tags.put(t.get("Key"), t.getOrDefault("Value", ""));
+    }
+    return tags;
+  }
+
+  Map<String, Object> getUser(IamCall call) throws StsException {
+    String name = call.get("UserName");
+    if (name == null) {
+      if (call.caller().user() == null || call.caller().role() != null) {
+        throw new StsException(StsError.VALIDATION_ERROR, "Must specify userName when calling with non-User credentials");
+      }
+      name = call.caller().user().name();
+    }
+    User u = user(name);
+    call.authorize(u.arn());
+    return Map.of("User", IamDocuments.user(u, createDate(name)));
+  }
+
+  Map<String, Object> listUsers(IamCall call) throws StsException {
+    String prefix = call.get("PathPrefix") == null ? "/" : call.get("PathPrefix");
+    call.authorize("arn:aws:iam::" + call.accountId() + ":user" + prefix + "*");
+    List<User> users = new ArrayList<>(identities.users().stream().filter(u -> u.path().startsWith(prefix)).toList());
+    users.sort(Comparator.comparing(User::name));
+    return IamPages.page(call, "Users", users, User::name, u -> IamDocuments.user(u, createDate(u.name())));
+  }
+
+  Map<String, Object> deleteUser(IamCall call) throws StsException {
+    User u = modifiable(call);
+    StoredUser stored = identities.storedUser(u.name()).orElseThrow();
+    if (identities.storedKeys().stream().anyMatch(k -> k.userName().equals(u.name()))) {
+      throw new StsException(StsError.DELETE_CONFLICT, "Cannot delete entity, must delete access keys first.");
+    }
+    if (!stored.inlinePolicies().isEmpty()) {
+      throw new StsException(StsError.DELETE_CONFLICT, "Cannot delete entity, must delete policies first.");
+    }
+    if (!stored.attachedPolicies().isEmpty()) {
+      throw new StsException(StsError.DELETE_CONFLICT, "Cannot delete entity, must detach all policies first.");
+    }
+    state.delete(StoredIdentities.USERS + u.name());
+    return Map.of();
+  }
+
+  Map<String, Object> putUserPolicy(IamCall call) throws StsException {
+    User u = modifiable(call);
+    String policyName = call.name("PolicyName", 128);
+    String document = call.required("PolicyDocument");
+    state.update(StoredIdentities.USERS + u.name(), StoredUser.class, current -> {
+      Map<String, String> inline = new LinkedHashMap<>(current.inlinePolicies());
+      inline.remove(policyName);
+      int others = inline.values().stream().mapToInt(d -> d.replaceAll("\\s", "").length()).sum();
+      IamDocuments.identityPolicy(policyName, document, INLINE_POLICY_CHARS - others, "user " + u.name());
+      inline.put(policyName, document);
+      return new StoredUser(current.name(), current.path(), current.userId(), current.createDate(), inline,
+          current.attachedPolicies(), current.permissionsBoundary(), current.tags());
+    });
+    return Map.of();
+  }
+
+  Map<String, Object> getUserPolicy(IamCall call) throws StsException {
+    User u = user(call.name("UserName", 64));
+    call.authorize(u.arn());
+    String policyName = call.name("PolicyName", 128);
+    String document = u.inlinePolicies().get(policyName);
+    if (document == null) {
+      throw new StsException(StsError.NO_SUCH_ENTITY,
+          "The user policy with name " + policyName + " cannot be found.");
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("UserName", u.name());
+    m.put("PolicyName", policyName);
+    m.put("PolicyDocument", IamDocuments.encoded(document));
+    return m;
+  }
+
+  Map<String, Object> listUserPolicies(IamCall call) throws StsException {
+    User u = user(call.name("UserName", 64));
+    call.authorize(u.arn());
+    List<String> names = u.inlinePolicies().keySet().stream().sorted().toList();
+    return IamPages.page(call, "PolicyNames", names, n -> n, n -> n);
+  }
+
+  Map<String, Object> deleteUserPolicy(IamCall call) throws StsException {
+    User u = modifiable(call);
+    String policyName = call.name("PolicyName", 128);
+    state.update(StoredIdentities.USERS + u.name(), StoredUser.class, current -> {
+      if (!current.inlinePolicies().containsKey(policyName)) {
+        throw new StsException(StsError.NO_SUCH_ENTITY, "The user policy with name " + policyName
+            + " cannot be found.");
+      }
+      Map<String, String> inline = new LinkedHashMap<>(current.inlinePolicies());
+      inline.remove(policyName);
+      return new StoredUser(current.name(), current.path(), current.userId(), current.createDate(), inline,
+          current.attachedPolicies(), current.permissionsBoundary(), current.tags());
+    });
+    return Map.of();
+  }
+
+  Map<String, Object> attachUserPolicy(IamCall call) throws StsException {
+    User u = modifiable(call);
+    String arn = attachable(call);
+    state.update(StoredIdentities.USERS + u.name(), StoredUser.class, current -> {
+      List<String> attached = new ArrayList<>(current.attachedPolicies());
+      if (!attached.contains(arn)) {
+        if (attached.size() >= ATTACHED_POLICIES) {
+          throw new StsException(StsError.LIMIT_EXCEEDED,
+              "Cannot exceed quota for PoliciesPerUser: " + ATTACHED_POLICIES);
+        }
+        attached.add(arn);
+      }
+      return new StoredUser(current.name(), current.path(), current.userId(), current.createDate(),
+          current.inlinePolicies(), attached, current.permissionsBoundary(), current.tags());
+    });
+    return Map.of();
+  }
+
+  Map<String, Object> detachUserPolicy(IamCall call) throws StsException {
+    User u = modifiable(call);
+    String arn = call.required("PolicyArn");
+    state.update(StoredIdentities.USERS + u.name(), StoredUser.class, current -> {
+      List<String> attached = new ArrayList<>(current.attachedPolicies());
+      if (!attached.remove(arn)) {
+        throw new StsException(StsError.NO_SUCH_ENTITY, "Policy " + arn + " was not found.");
+      }
+      return new StoredUser(current.name(), current.path(), current.userId(), current.createDate(),
+          current.inlinePolicies(), attached, current.permissionsBoundary(), current.tags());
+    });
+    return Map.of();
+  }
+
+  Map<String, Object> listAttachedUserPolicies(IamCall call) throws StsException {
+    User u = user(call.name("UserName", 64));
+    call.authorize(u.arn());
+    return IamPages.page(call, "AttachedPolicies", u.managedPolicyArns(), a -> a, IamDocuments::attached);
+  }
+
+  /** The PolicyArn of an attach call: an AWS managed policy the proxy knows. */
+  static String attachable(IamCall call) throws StsException {
+    String arn = call.required("PolicyArn");
+    if (ManagedPolicies.lookup(arn).isEmpty()) {
+      throw new StsException(StsError.NO_SUCH_ENTITY, "Policy " + arn + " does not exist or is not attachable.");
+    }
+    return arn;
+  }
+
+  private User user(String name) throws StsException {
+    return identities.findUser(name).orElseThrow(() ->
+        new StsException(StsError.NO_SUCH_ENTITY, "The user with name " + name + " cannot be found."));
+  }
+
+  /** The named user, after the permission check, if the API may change it (it was created through the API). */
+  private User modifiable(IamCall call) throws StsException {
+    User u = user(call.name("UserName", 64));
+    call.authorize(u.arn());
+    if (identities.isConfiguredUser(u.name())) {
+      throw new StsException(StsError.UNMODIFIABLE_ENTITY, "The user " + u.name()
+          + " is defined in tokengate's configuration; change it there.");
+    }
+    return u;
+  }
+
+  private String createDate(String name) {
+    return identities.storedUser(name).map(StoredUser::createDate).orElse(null);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tokengate.proxy.identity;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The wire form of identities kept in the {@code StateStore} (created through the IAM API), one
+ * JSON document per entity under {@code iam/users/NAME}, {@code iam/roles/NAME} and {@code
+ * iam/access-keys/ID}. Stable field names; unknown fields are refused so a newer writer's document
+ * is never half-read.
+ */
+public final class StoredIdentities {
+  public static final String USERS = "iam/users/";
+  public static final String ROLES = "iam/roles/";
+  public static final String ACCESS_KEYS = "iam/access-keys/";
+
+  static final ObjectMapper JSON = new ObjectMapper()
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private StoredIdentities() {}
+
+  /** A user created through the API. */
+  public record StoredUser(String name, String path, String userId, String createDate,
+      Map<String, String> inlinePolicies, List<String> attachedPolicies, String permissionsBoundary,
+      Map<String, String> tags) {}
+
+  /** A role created through the API. */
+  public record StoredRole(String name, String path, String roleId, String createDate, String description,
+      String trustPolicy, Map<String, String> inlinePolicies, List<String> attachedPolicies,
+      String permissionsBoundary, int maxSessionDuration, Map<String, String> tags) {}
+
+  /** An access key created through the API, for a configured or a created user. */
+  public record StoredKey(String accessKeyId, String secretAccessKey, String userName, String status,
+      String createDate) {
+    public boolean active() {
+      return "Active".equals(status);
+    }
+  }
+
+  public static byte[] write(Object entity) {
+    try {
+      return JSON.writeValueAsBytes(entity);
+    } catch (IOException e) {
+      throw new IllegalStateException("identity documents always serialize", e);
+    }
+  }
+
+  public static <T> T read(byte[] doc, Class<T> type, String key) {
+    try {
+      return JSON.readValue(doc, type);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("state entry " + key + " is not a " + type.getSimpleName() + ": "
+          + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.tokengate.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokengate.proxy.harness.CliRunner;
+import dev.tokengate.proxy.harness.TokengateExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The IAM API with the real AWS CLI v2: users, keys, inline and attached policies, roles with a
+ * trust policy; the new identities work on S3 and STS within their policies, AWS's errors change
+ * nothing, and all of it survives a restart.
+ */
+@Timeout(300)
+class IamCliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String AWS = "/usr/bin/aws";
+
+  @TempDir Path work;
+
+  @RegisterExtension final TokengateExtension proxy = TokengateExtension.defaults();
+
+  private CliRunner.Result aws(CliRunner as, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(AWS, "--endpoint-url", proxy.endpoint(), "--region", "us-east-1",
+        "--output", "json"));
+    command.addAll(List.of(args));
+    return as.run(work, command.toArray(String[]::new));
+  }
+
+  private static JsonNode ok(CliRunner.Result r) throws Exception {
+    assertEquals(0, r.exitCode(), r.all());
+    return r.stdout().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.stdout());
+  }
+
+  private static void fails(CliRunner.Result r, String code) {
+    assertTrue(r.exitCode() != 0, r.all());
+    assertTrue(r.stderr().contains("(" + code + ")"), "expected " + code + ": " + r.all());
+  }
+
+  private CliRunner admin() {
+    return new CliRunner(CliRunner.awsEnv(work, proxy.admin().accessKeyId(), proxy.admin().secretAccessKey()));
+  }
+
+  @Test
+  void usersKeysPoliciesAndRolesThroughTheCliSurviveARestart() throws Exception {
+    CliRunner admin = admin();
+    Path file = Files.writeString(work.resolve("f.txt"), "hello\n", StandardCharsets.UTF_8);
+    ok(aws(admin, "s3", "mb", "s3://iam-data"));
+    ok(aws(admin, "s3", "mb", "s3://iam-other"));
+
+    JsonNode user = ok(aws(admin, "iam", "create-user", "--user-name", "alice"));
+    assertEquals("arn:aws:iam::123456789012:user/alice", user.at("/User/Arn").asText());
+    assertTrue(user.at("/User/UserId").asText().startsWith("AIDA"));
+    fails(aws(admin, "iam", "create-user", "--user-name", "alice"), "EntityAlreadyExists");
+
+    JsonNode key = ok(aws(admin, "iam", "create-access-key", "--user-name", "alice"));
+    String keyId = key.at("/AccessKey/AccessKeyId").asText();
+    String secret = key.at("/AccessKey/SecretAccessKey").asText();
+    assertTrue(keyId.startsWith("AKIA"), keyId);
+    String bucketPolicy = """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject","s3:PutObject"],
+         "Resource":["arn:aws:s3:::iam-data","arn:aws:s3:::iam-data/*"]}]}""";
+    fails(aws(admin, "iam", "put-user-policy", "--user-name", "alice", "--policy-name", "data",
+        "--policy-document", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\"}]}"),
+        "MalformedPolicyDocument");
+    ok(aws(admin, "iam", "put-user-policy", "--user-name", "alice", "--policy-name", "data",
+        "--policy-document", bucketPolicy));
+    assertEquals("s3:ListBucket", ok(aws(admin, "iam", "get-user-policy", "--user-name", "alice", "--policy-name",
+        "data")).at("/PolicyDocument/Statement/0/Action/0").asText(), "the CLI decodes the returned document");
+
+    CliRunner alice = admin.withEnv(CliRunner.awsEnv(work, keyId, secret));
+    ok(aws(alice, "s3", "cp", file.toString(), "s3://iam-data/a.txt"));
+    fails(aws(alice, "s3", "cp", file.toString(), "s3://iam-other/a.txt"), "AccessDenied");
+    fails(aws(alice, "iam", "create-user", "--user-name", "mallory"), "AccessDenied");
+    fails(aws(admin, "iam", "get-user", "--user-name", "mallory"), "NoSuchEntity");
+    fails(aws(admin, "iam", "delete-user", "--user-name", "alice"), "DeleteConflict");
+
+    String trust = """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/alice"},
+         "Action":"sts:AssumeRole"}]}""";
+    JsonNode role = ok(aws(admin, "iam", "create-role", "--role-name", "reader", "--assume-role-policy-document", trust));
+    assertEquals("arn:aws:iam::123456789012:role/reader", role.at("/Role/Arn").asText());
+    ok(aws(admin, "iam", "attach-role-policy", "--role-name", "reader", "--policy-arn",
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
+    fails(aws(admin, "iam", "attach-role-policy", "--role-name", "reader", "--policy-arn",
+        "arn:aws:iam::aws:policy/NoSuchPolicy"), "NoSuchEntity");
+    ok(aws(alice, "iam", "get-user")); // no name: the caller itself
+    assertEquals("alice", ok(aws(alice, "iam", "get-user")).at("/User/UserName").asText());
+
+    for (int i = 0; i < 3; i++) {
+      ok(aws(admin, "iam", "create-user", "--user-name", "pager" + i));
+    }
+    JsonNode page = ok(aws(admin, "iam", "list-users", "--max-items", "2"));
+    assertEquals(2, page.get("Users").size());
+    assertTrue(page.has("NextToken"), page.toString());
+    JsonNode all = ok(aws(admin, "iam", "list-users"));
+    assertEquals(5, all.get("Users").size(), "admin, alice, pager0-2: " + all);
+
+    proxy.restart();
+    admin = admin();
+    alice = admin.withEnv(CliRunner.awsEnv(work, keyId, secret));
+    assertEquals("hello\n", ok2(aws(alice, "s3", "cp", "s3://iam-data/a.txt", "-")));
+    JsonNode assumed = ok(aws(alice, "sts", "assume-role", "--role-arn", "arn:aws:iam::123456789012:role/reader",
+        "--role-session-name", "s1"));
+    CliRunner session = admin.withEnv(CliRunner.awsEnv(work, assumed.at("/Credentials/AccessKeyId").asText(),
+        assumed.at("/Credentials/SecretAccessKey").asText()));
+    session = session.withEnv(Map.of("AWS_SESSION_TOKEN", assumed.at("/Credentials/SessionToken").asText()));
+    assertEquals("hello\n", ok2(aws(session, "s3", "cp", "s3://iam-data/a.txt", "-")));
+    fails(aws(session, "s3", "cp", file.toString(), "s3://iam-data/b.txt"), "AccessDenied");
+
+    ok(aws(admin, "iam", "update-access-key", "--user-name", "alice", "--access-key-id", keyId, "--status",
+        "Inactive"));
+    fails(aws(alice, "s3", "ls", "s3://iam-data"), "InvalidAccessKeyId");
+    ok(aws(admin, "iam", "delete-access-key", "--user-name", "alice", "--access-key-id", keyId));
+    ok(aws(admin, "iam", "delete-user-policy", "--user-name", "alice", "--policy-name", "data"));
+    ok(aws(admin, "iam", "delete-user", "--user-name", "alice"));
+    assertFalse(ok(aws(admin, "iam", "list-users")).toString().contains("\"alice\""));
+    fails(aws(admin, "iam", "delete-role", "--role-name", "reader"), "DeleteConflict");
+  }
+
+  private static String ok2(CliRunner.Result r) {
+    assertEquals(0, r.exitCode(), r.all());
+    return r.stdout();
+  }
+}
