@@ -11,6 +11,8 @@ import dev.tokengate.proxy.harness.TokengateExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -132,6 +134,40 @@ class IamCliTest {
     ok(aws(admin, "iam", "delete-user", "--user-name", "alice"));
     assertFalse(ok(aws(admin, "iam", "list-users")).toString().contains("\"alice\""));
     fails(aws(admin, "iam", "delete-role", "--role-name", "reader"), "DeleteConflict");
+  }
+
+  @Test
+  void awsRevokeOlderSessionsStopsEarlierRoleSessionsAtOnce() throws Exception {
+    CliRunner admin = admin();
+    ok2(aws(admin, "s3", "mb", "s3://revoke-data"));
+    String trust = """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},
+         "Action":"sts:AssumeRole"}]}""";
+    ok(aws(admin, "iam", "create-role", "--role-name", "worker", "--assume-role-policy-document", trust));
+    ok(aws(admin, "iam", "attach-role-policy", "--role-name", "worker", "--policy-arn",
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
+    CliRunner before = sessionOf(ok(aws(admin, "sts", "assume-role", "--role-arn",
+        "arn:aws:iam::123456789012:role/worker", "--role-session-name", "early")));
+    ok2(aws(before, "s3", "ls", "s3://revoke-data"));
+    Thread.sleep(1100); // token issue times have second precision
+    String cutoff = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    // What the AWS console's "Revoke active sessions" writes.
+    ok(aws(admin, "iam", "put-role-policy", "--role-name", "worker", "--policy-name", "AWSRevokeOlderSessions",
+        "--policy-document", """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["*"],"Resource":["*"],
+         "Condition":{"DateLessThan":{"aws:TokenIssueTime":"%s"}}}]}""".formatted(cutoff)));
+    fails(aws(before, "s3", "ls", "s3://revoke-data"), "AccessDenied");
+    Thread.sleep(1100);
+    CliRunner after = sessionOf(ok(aws(admin, "sts", "assume-role", "--role-arn",
+        "arn:aws:iam::123456789012:role/worker", "--role-session-name", "late")));
+    ok2(aws(after, "s3", "ls", "s3://revoke-data"));
+  }
+
+  private CliRunner sessionOf(JsonNode assumed) {
+    Map<String, String> env = new HashMap<>(CliRunner.awsEnv(work,
+        assumed.at("/Credentials/AccessKeyId").asText(), assumed.at("/Credentials/SecretAccessKey").asText()));
+    env.put("AWS_SESSION_TOKEN", assumed.at("/Credentials/SessionToken").asText());
+    return new CliRunner(env);
   }
 
   private static String ok2(CliRunner.Result r) {
