@@ -68,6 +68,11 @@ class IamCliTest {
     assertEquals("arn:aws:iam::123456789012:user/alice", user.at("/User/Arn").asText());
     assertTrue(user.at("/User/UserId").asText().startsWith("AIDA"));
     fails(aws(admin, "iam", "create-user", "--user-name", "alice"), "EntityAlreadyExists");
+    ok(aws(admin, "iam", "tag-user", "--user-name", "alice", "--tags", "Key=team,Value=data", "Key=tmp,Value=x"));
+    ok(aws(admin, "iam", "untag-user", "--user-name", "alice", "--tag-keys", "tmp"));
+    JsonNode tags = ok(aws(admin, "iam", "list-user-tags", "--user-name", "alice")).get("Tags");
+    assertEquals(1, tags.size(), tags.toString());
+    assertEquals("data", tags.at("/0/Value").asText());
 
     JsonNode key = ok(aws(admin, "iam", "create-access-key", "--user-name", "alice"));
     String keyId = key.at("/AccessKey/AccessKeyId").asText();

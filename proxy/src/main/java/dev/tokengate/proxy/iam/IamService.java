@@ -61,6 +61,9 @@ public final class IamService implements QueryApi {
     actions.put("AttachUserPolicy", users::attachUserPolicy);
     actions.put("DetachUserPolicy", users::detachUserPolicy);
     actions.put("ListAttachedUserPolicies", users::listAttachedUserPolicies);
+    actions.put("TagUser", users::tagUser);
+    actions.put("UntagUser", users::untagUser);
+    actions.put("ListUserTags", users::listUserTags);
     AccessKeyActions keys = new AccessKeyActions(identities, state, new AccessKeys(random));
     actions.put("CreateAccessKey", keys::createAccessKey);
     actions.put("ListAccessKeys", keys::listAccessKeys);

@@ -20,6 +20,7 @@ final class UserActions {
   /** IAM's quota: inline policies of one user, in characters without whitespace. */
   static final int INLINE_POLICY_CHARS = 2048;
   static final int ATTACHED_POLICIES = 10;
+  static final int MAX_TAGS = 50;
 
   private final IdentityStore identities;
   private final IamState state;
@@ -186,6 +187,49 @@ final class UserActions {
     User u = user(call.name("UserName", 64));
     call.authorize(u.arn());
     return IamPages.page(call, "AttachedPolicies", u.managedPolicyArns(), a -> a, IamDocuments::attached);
+  }
+
+  Map<String, Object> tagUser(IamCall call) throws StsException {
+    User u = modifiable(call);
+    Map<String, String> added = tags(call);
+    state.update(StoredIdentities.USERS + u.name(), StoredUser.class, current -> {
+      Map<String, String> tags = new LinkedHashMap<>(current.tags());
+      tags.putAll(added);
+      if (tags.size() > MAX_TAGS) {
+        throw new StsException(StsError.LIMIT_EXCEEDED, "Cannot exceed quota for TagsPerUser: " + MAX_TAGS);
+      }
+      return withTags(current, tags);
+    });
+    return Map.of();
+  }
+
+  Map<String, Object> untagUser(IamCall call) throws StsException {
+    User u = modifiable(call);
+    List<String> keys = call.request().list("TagKeys");
+    state.update(StoredIdentities.USERS + u.name(), StoredUser.class, current -> {
+      Map<String, String> tags = new LinkedHashMap<>(current.tags());
+      keys.forEach(tags::remove);
+      return withTags(current, tags);
+    });
+    return Map.of();
+  }
+
+  Map<String, Object> listUserTags(IamCall call) throws StsException {
+    User u = user(call.name("UserName", 64));
+    call.authorize(u.arn());
+    List<Map<String, Object>> tags = u.tags().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .map(e -> {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("Key", e.getKey());
+          m.put("Value", e.getValue());
+          return m;
+        }).toList();
+    return IamPages.page(call, "Tags", tags, m -> (String) m.get("Key"), m -> m);
+  }
+
+  private static StoredUser withTags(StoredUser c, Map<String, String> tags) {
+    return new StoredUser(c.name(), c.path(), c.userId(), c.createDate(), c.inlinePolicies(), c.attachedPolicies(),
+        c.permissionsBoundary(), tags);
   }
 
   /** The PolicyArn of an attach call: an AWS managed policy the proxy knows. */
