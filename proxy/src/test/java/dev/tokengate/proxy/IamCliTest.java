@@ -168,6 +168,37 @@ class IamCliTest {
     ok2(aws(after, "s3", "ls", "s3://revoke-data"));
   }
 
+  @Test
+  void groupPoliciesReachTheirMembersAndLeaveWithThem() throws Exception {
+    CliRunner admin = admin();
+    ok2(aws(admin, "s3", "mb", "s3://group-data"));
+    ok(aws(admin, "iam", "create-user", "--user-name", "carol"));
+    JsonNode key = ok(aws(admin, "iam", "create-access-key", "--user-name", "carol"));
+    CliRunner carol = new CliRunner(CliRunner.awsEnv(work, key.at("/AccessKey/AccessKeyId").asText(),
+        key.at("/AccessKey/SecretAccessKey").asText()));
+    fails(aws(carol, "s3", "ls", "s3://group-data"), "AccessDenied");
+
+    assertTrue(ok(aws(admin, "iam", "create-group", "--group-name", "readers")).at("/Group/Arn").asText()
+        .equals("arn:aws:iam::123456789012:group/readers"));
+    fails(aws(admin, "iam", "create-group", "--group-name", "readers"), "EntityAlreadyExists");
+    ok(aws(admin, "iam", "attach-group-policy", "--group-name", "readers", "--policy-arn",
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
+    ok(aws(admin, "iam", "add-user-to-group", "--group-name", "readers", "--user-name", "carol"));
+    ok2(aws(carol, "s3", "ls", "s3://group-data"));
+    assertEquals("readers", ok(aws(admin, "iam", "list-groups-for-user", "--user-name", "carol"))
+        .at("/Groups/0/GroupName").asText());
+    assertEquals("carol", ok(aws(admin, "iam", "get-group", "--group-name", "readers")).at("/Users/0/UserName").asText());
+    fails(aws(admin, "iam", "delete-group", "--group-name", "readers"), "DeleteConflict");
+    fails(aws(admin, "iam", "delete-user", "--user-name", "carol"), "DeleteConflict");
+
+    ok(aws(admin, "iam", "remove-user-from-group", "--group-name", "readers", "--user-name", "carol"));
+    fails(aws(carol, "s3", "ls", "s3://group-data"), "AccessDenied");
+    ok(aws(admin, "iam", "detach-group-policy", "--group-name", "readers", "--policy-arn",
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"));
+    ok(aws(admin, "iam", "delete-group", "--group-name", "readers"));
+    assertEquals(0, ok(aws(admin, "iam", "list-groups")).get("Groups").size());
+  }
+
   private CliRunner sessionOf(JsonNode assumed) {
     Map<String, String> env = new HashMap<>(CliRunner.awsEnv(work,
         assumed.at("/Credentials/AccessKeyId").asText(), assumed.at("/Credentials/SecretAccessKey").asText()));

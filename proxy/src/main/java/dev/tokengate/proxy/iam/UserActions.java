@@ -92,6 +92,9 @@ final class UserActions {
     if (!stored.attachedPolicies().isEmpty()) {
       throw new StsException(StsError.DELETE_CONFLICT, "Cannot delete entity, must detach all policies first.");
     }
+    if (identities.groups().stream().anyMatch(g -> g.members().contains(u.name()))) {
+      throw new StsException(StsError.DELETE_CONFLICT, "Cannot delete entity, must remove user from all groups first.");
+    }
     state.delete(StoredIdentities.USERS + u.name());
     return Map.of();
   }

@@ -4,11 +4,13 @@ import dev.tokengate.proxy.authz.PolicyStore;
 import dev.tokengate.proxy.config.ProxyConfig;
 import dev.tokengate.proxy.config.RoleConfig;
 import dev.tokengate.proxy.config.UserConfig;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredGroup;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredKey;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredRole;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredUser;
 import dev.tokengate.proxy.state.StateException;
 import dev.tokengate.proxy.state.StateStore;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,7 +41,7 @@ public final class IdentityStore {
   private record View(
       Map<String, LongTermKey> keys, Map<String, User> users, Map<String, Role> roles,
       Map<String, StoredUser> storedUsers, Map<String, StoredRole> storedRoles, Map<String, StoredKey> storedKeys,
-      PolicyStore policies) {}
+      Map<String, StoredGroup> groups, PolicyStore policies) {}
 
   private final String accountId;
   private final Map<String, LongTermKey> configuredKeys = new HashMap<>();
@@ -103,6 +105,7 @@ public final class IdentityStore {
     Map<String, StoredUser> storedUsers = new LinkedHashMap<>();
     Map<String, StoredRole> storedRoles = new LinkedHashMap<>();
     Map<String, StoredKey> storedKeys = new LinkedHashMap<>();
+    Map<String, StoredGroup> groups = new LinkedHashMap<>();
     if (state != null) {
       for (StateStore.Entry e : state.list(StoredIdentities.USERS)) {
         StoredUser u = StoredIdentities.read(e.value(), StoredUser.class, e.key());
@@ -124,6 +127,10 @@ public final class IdentityStore {
         roles.put(r.name(), role(r.name(), r.path(), r.roleId(), r.trustPolicy(), r.inlinePolicies(),
             r.attachedPolicies(), r.permissionsBoundary(), r.maxSessionDuration(), r.tags()));
       }
+      for (StateStore.Entry e : state.list(StoredIdentities.GROUPS)) {
+        StoredGroup g = StoredIdentities.read(e.value(), StoredGroup.class, e.key());
+        groups.put(g.name(), g);
+      }
       for (StateStore.Entry e : state.list(StoredIdentities.ACCESS_KEYS)) {
         StoredKey k = StoredIdentities.read(e.value(), StoredKey.class, e.key());
         storedKeys.put(k.accessKeyId(), k);
@@ -135,7 +142,41 @@ public final class IdentityStore {
     }
     return new View(Map.copyOf(keys), Collections.unmodifiableMap(users), Collections.unmodifiableMap(roles),
         Collections.unmodifiableMap(storedUsers), Collections.unmodifiableMap(storedRoles),
-        Collections.unmodifiableMap(storedKeys), new PolicyStore(users.values(), roles.values()));
+        Collections.unmodifiableMap(storedKeys), Collections.unmodifiableMap(groups),
+        new PolicyStore(withGroupPolicies(users.values(), groups.values()), roles.values()));
+  }
+
+  /**
+   * The users as the policy evaluator sees them: with the inline and attached policies of every
+   * group they are in (named {@code group/POLICY}, so they never collide with the user's own).
+   */
+  private static List<User> withGroupPolicies(Collection<User> users, Collection<StoredGroup> groups) {
+    if (groups.isEmpty()) {
+      return List.copyOf(users);
+    }
+    List<User> out = new ArrayList<>(users.size());
+    for (User u : users) {
+      Map<String, String> inline = new LinkedHashMap<>(u.inlinePolicies());
+      List<String> managed = new ArrayList<>(u.managedPolicyArns());
+      for (StoredGroup g : groups) {
+        if (g.members().contains(u.name())) {
+          g.inlinePolicies().forEach((name, doc) -> inline.put(g.name() + "/" + name, doc));
+          g.attachedPolicies().stream().filter(a -> !managed.contains(a)).forEach(managed::add);
+        }
+      }
+      out.add(new User(u.name(), u.path(), u.arn(), u.userId(), inline, managed, u.permissionsBoundaryArn(),
+          u.mfaSecret(), u.tags()));
+    }
+    return out;
+  }
+
+  /** The groups created through the API. */
+  public Collection<StoredGroup> groups() {
+    return view.groups().values();
+  }
+
+  public Optional<StoredGroup> findGroup(String name) {
+    return Optional.ofNullable(view.groups().get(name));
   }
 
   private User user(String name, String path, Map<String, String> inline, List<String> managed, String boundary,

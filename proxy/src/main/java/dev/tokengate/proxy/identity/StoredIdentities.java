@@ -17,6 +17,7 @@ public final class StoredIdentities {
   public static final String USERS = "iam/users/";
   public static final String ROLES = "iam/roles/";
   public static final String ACCESS_KEYS = "iam/access-keys/";
+  public static final String GROUPS = "iam/groups/";
 
   static final ObjectMapper JSON = new ObjectMapper()
       .setSerializationInclusion(JsonInclude.Include.NON_NULL)
@@ -33,6 +34,10 @@ public final class StoredIdentities {
   public record StoredRole(String name, String path, String roleId, String createDate, String description,
       String trustPolicy, Map<String, String> inlinePolicies, List<String> attachedPolicies,
       String permissionsBoundary, int maxSessionDuration, Map<String, String> tags) {}
+
+  /** A group created through the API: its members get its policies. */
+  public record StoredGroup(String name, String path, String groupId, String createDate, List<String> members,
+      Map<String, String> inlinePolicies, List<String> attachedPolicies) {}
 
   /** An access key created through the API, for a configured or a created user. */
   public record StoredKey(String accessKeyId, String secretAccessKey, String userName, String status,
