@@ -199,6 +199,46 @@ class IamCliTest {
     assertEquals(0, ok(aws(admin, "iam", "list-groups")).get("Groups").size());
   }
 
+  @Test
+  void customerManagedPoliciesAndTheirVersionsDecideForWhoeverHasThemAttached() throws Exception {
+    CliRunner admin = admin();
+    ok2(aws(admin, "s3", "mb", "s3://managed-a"));
+    ok2(aws(admin, "s3", "mb", "s3://managed-b"));
+    ok(aws(admin, "iam", "create-user", "--user-name", "dave"));
+    JsonNode key = ok(aws(admin, "iam", "create-access-key", "--user-name", "dave"));
+    CliRunner dave = new CliRunner(CliRunner.awsEnv(work, key.at("/AccessKey/AccessKeyId").asText(),
+        key.at("/AccessKey/SecretAccessKey").asText()));
+    String listA = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\","
+        + "\"Resource\":\"arn:aws:s3:::managed-a\"}]}";
+    String listB = listA.replace("managed-a", "managed-b");
+    String arn = ok(aws(admin, "iam", "create-policy", "--policy-name", "lister", "--policy-document", listA))
+        .at("/Policy/Arn").asText();
+    assertEquals("arn:aws:iam::123456789012:policy/lister", arn);
+    fails(aws(admin, "iam", "create-policy", "--policy-name", "lister", "--policy-document", listA),
+        "EntityAlreadyExists");
+    ok(aws(admin, "iam", "attach-user-policy", "--user-name", "dave", "--policy-arn", arn));
+    ok2(aws(dave, "s3", "ls", "s3://managed-a"));
+    fails(aws(dave, "s3", "ls", "s3://managed-b"), "AccessDenied");
+    assertEquals("1", ok(aws(admin, "iam", "get-policy", "--policy-arn", arn)).at("/Policy/AttachmentCount")
+        .asText());
+
+    ok(aws(admin, "iam", "create-policy-version", "--policy-arn", arn, "--policy-document", listB,
+        "--set-as-default"));
+    ok2(aws(dave, "s3", "ls", "s3://managed-b"));
+    fails(aws(dave, "s3", "ls", "s3://managed-a"), "AccessDenied");
+    assertEquals(2, ok(aws(admin, "iam", "list-policy-versions", "--policy-arn", arn)).get("Versions").size());
+    fails(aws(admin, "iam", "delete-policy-version", "--policy-arn", arn, "--version-id", "v2"), "DeleteConflict");
+    fails(aws(admin, "iam", "delete-policy", "--policy-arn", arn), "DeleteConflict");
+    fails(aws(admin, "iam", "create-policy-version", "--policy-arn",
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "--policy-document", listA), "AccessDenied");
+
+    ok(aws(admin, "iam", "detach-user-policy", "--user-name", "dave", "--policy-arn", arn));
+    fails(aws(dave, "s3", "ls", "s3://managed-b"), "AccessDenied");
+    ok(aws(admin, "iam", "delete-policy-version", "--policy-arn", arn, "--version-id", "v1"));
+    ok(aws(admin, "iam", "delete-policy", "--policy-arn", arn));
+    fails(aws(admin, "iam", "get-policy", "--policy-arn", arn), "NoSuchEntity");
+  }
+
   private CliRunner sessionOf(JsonNode assumed) {
     Map<String, String> env = new HashMap<>(CliRunner.awsEnv(work,
         assumed.at("/Credentials/AccessKeyId").asText(), assumed.at("/Credentials/SecretAccessKey").asText()));

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The parsed identity policies, boundaries and trust policies of every user and role, built once
@@ -29,12 +30,19 @@ public final class PolicyStore {
   private final Map<String, PolicySet> userPolicies = new HashMap<>();
   private final Map<String, PolicySet> rolePolicies = new HashMap<>();
   private final Map<String, Policy> trustPolicies = new HashMap<>();
+  private final Function<String, Optional<Policy>> managed;
 
   /**
    * @throws IllegalArgumentException naming the user or role and policy that does not parse, or a
    *     managed policy ARN that is not known
    */
   public PolicyStore(Iterable<User> users, Iterable<Role> roles) {
+    this(users, roles, ManagedPolicies::lookup);
+  }
+
+  /** @param managed the managed policy an ARN names: AWS's, or the account's own (customer-managed) */
+  public PolicyStore(Iterable<User> users, Iterable<Role> roles, Function<String, Optional<Policy>> managed) {
+    this.managed = managed;
     List<String> problems = new ArrayList<>();
     for (User u : users) {
       String owner = "user " + u.name();
@@ -87,8 +95,8 @@ public final class PolicyStore {
     return root.toString();
   }
 
-  private static List<Policy> identityPolicies(
-      String owner, Map<String, String> inline, List<String> managed, List<String> problems) {
+  private List<Policy> identityPolicies(
+      String owner, Map<String, String> inline, List<String> managedArns, List<String> problems) {
     List<Policy> policies = new ArrayList<>();
     inline.forEach(
         (name, json) -> {
@@ -98,8 +106,8 @@ public final class PolicyStore {
             problems.add(owner + ": policy " + name + ": " + e.getMessage());
           }
         });
-    for (String arn : managed) {
-      Optional<Policy> policy = ManagedPolicies.lookup(arn);
+    for (String arn : managedArns) {
+      Optional<Policy> policy = managed.apply(arn);
       if (policy.isPresent()) {
         policies.add(policy.get());
       } else {
@@ -109,11 +117,11 @@ public final class PolicyStore {
     return policies;
   }
 
-  private static Policy boundary(String owner, String arn, List<String> problems) {
+  private Policy boundary(String owner, String arn, List<String> problems) {
     if (arn == null) {
       return null;
     }
-    Optional<Policy> boundary = ManagedPolicies.lookupAsBoundary(arn);
+    Optional<Policy> boundary = managed.apply(arn).map(p -> p.as(PolicyType.BOUNDARY, arn));
     if (boundary.isEmpty()) {
       problems.add(owner + ": unknown permissions boundary " + arn);
     }

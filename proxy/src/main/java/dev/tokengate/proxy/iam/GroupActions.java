@@ -184,7 +184,7 @@ final class GroupActions {
 
   Map<String, Object> attachGroupPolicy(IamCall call) throws StsException {
     StoredGroup g = group(call);
-    String arn = UserActions.attachable(call);
+    String arn = UserActions.attachable(call, identities);
     update(g, c -> {
       List<String> attached = new ArrayList<>(c.attachedPolicies());
       if (!attached.contains(arn)) {

@@ -84,6 +84,16 @@ public final class IamService implements QueryApi {
     actions.put("AttachGroupPolicy", groups::attachGroupPolicy);
     actions.put("DetachGroupPolicy", groups::detachGroupPolicy);
     actions.put("ListAttachedGroupPolicies", groups::listAttachedGroupPolicies);
+    PolicyActions policies = new PolicyActions(identities, state, random);
+    actions.put("CreatePolicy", policies::createPolicy);
+    actions.put("GetPolicy", policies::getPolicy);
+    actions.put("ListPolicies", policies::listPolicies);
+    actions.put("DeletePolicy", policies::deletePolicy);
+    actions.put("CreatePolicyVersion", policies::createPolicyVersion);
+    actions.put("GetPolicyVersion", policies::getPolicyVersion);
+    actions.put("ListPolicyVersions", policies::listPolicyVersions);
+    actions.put("DeletePolicyVersion", policies::deletePolicyVersion);
+    actions.put("SetDefaultPolicyVersion", policies::setDefaultPolicyVersion);
     RoleActions roles = new RoleActions(identities, state, random);
     actions.put("CreateRole", roles::createRole);
     actions.put("GetRole", roles::getRole);

@@ -180,7 +180,7 @@ final class RoleActions {
 
   Map<String, Object> attachRolePolicy(IamCall call) throws StsException {
     Role r = modifiable(call);
-    String arn = UserActions.attachable(call);
+    String arn = UserActions.attachable(call, identities);
     update(r, current -> {
       List<String> attached = new ArrayList<>(current.attachedPolicies());
       if (!attached.contains(arn)) {

@@ -1,6 +1,5 @@
 package dev.tokengate.proxy.iam;
 
-import dev.tokengate.policy.ManagedPolicies;
 import dev.tokengate.proxy.identity.IdentityStore;
 import dev.tokengate.proxy.identity.StoredIdentities;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredUser;
@@ -156,7 +155,7 @@ final class UserActions {
 
   Map<String, Object> attachUserPolicy(IamCall call) throws StsException {
     User u = modifiable(call);
-    String arn = attachable(call);
+    String arn = attachable(call, identities);
     state.update(StoredIdentities.USERS + u.name(), StoredUser.class, current -> {
       List<String> attached = new ArrayList<>(current.attachedPolicies());
       if (!attached.contains(arn)) {
@@ -235,10 +234,10 @@ final class UserActions {
         c.permissionsBoundary(), tags);
   }
 
-  /** The PolicyArn of an attach call: an AWS managed policy the proxy knows. */
-  static String attachable(IamCall call) throws StsException {
+  /** The PolicyArn of an attach call: an AWS managed policy the proxy knows, or one of the account's own. */
+  static String attachable(IamCall call, IdentityStore identities) throws StsException {
     String arn = call.required("PolicyArn");
-    if (ManagedPolicies.lookup(arn).isEmpty()) {
+    if (identities.managedPolicy(arn).isEmpty()) {
       throw new StsException(StsError.NO_SUCH_ENTITY, "Policy " + arn + " does not exist or is not attachable.");
     }
     return arn;

@@ -1,11 +1,17 @@
 package dev.tokengate.proxy.identity;
 
+import dev.tokengate.policy.ManagedPolicies;
+import dev.tokengate.policy.MalformedPolicyException;
+import dev.tokengate.policy.Policy;
+import dev.tokengate.policy.PolicyParser;
+import dev.tokengate.policy.PolicyType;
 import dev.tokengate.proxy.authz.PolicyStore;
 import dev.tokengate.proxy.config.ProxyConfig;
 import dev.tokengate.proxy.config.RoleConfig;
 import dev.tokengate.proxy.config.UserConfig;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredGroup;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredKey;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredPolicy;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredRole;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredUser;
 import dev.tokengate.proxy.state.StateException;
@@ -41,7 +47,8 @@ public final class IdentityStore {
   private record View(
       Map<String, LongTermKey> keys, Map<String, User> users, Map<String, Role> roles,
       Map<String, StoredUser> storedUsers, Map<String, StoredRole> storedRoles, Map<String, StoredKey> storedKeys,
-      Map<String, StoredGroup> groups, PolicyStore policies) {}
+      Map<String, StoredGroup> groups, Map<String, StoredPolicy> customerPolicies, Map<String, Policy> customerParsed,
+      PolicyStore policies) {}
 
   private final String accountId;
   private final Map<String, LongTermKey> configuredKeys = new HashMap<>();
@@ -106,7 +113,19 @@ public final class IdentityStore {
     Map<String, StoredRole> storedRoles = new LinkedHashMap<>();
     Map<String, StoredKey> storedKeys = new LinkedHashMap<>();
     Map<String, StoredGroup> groups = new LinkedHashMap<>();
+    Map<String, StoredPolicy> customer = new LinkedHashMap<>();
+    Map<String, Policy> parsed = new HashMap<>();
     if (state != null) {
+      for (StateStore.Entry e : state.list(StoredIdentities.POLICIES)) {
+        StoredPolicy p = StoredIdentities.read(e.value(), StoredPolicy.class, e.key());
+        String arn = customerPolicyArn(p.path(), p.name());
+        customer.put(arn, p);
+        try {
+          parsed.put(arn, PolicyParser.parse(p.versions().get(p.defaultVersion()), PolicyType.IDENTITY, arn));
+        } catch (MalformedPolicyException bad) {
+          throw new IllegalArgumentException("stored policy " + arn + " does not parse: " + bad.getMessage(), bad);
+        }
+      }
       for (StateStore.Entry e : state.list(StoredIdentities.USERS)) {
         StoredUser u = StoredIdentities.read(e.value(), StoredUser.class, e.key());
         if (users.containsKey(u.name())) {
@@ -143,7 +162,24 @@ public final class IdentityStore {
     return new View(Map.copyOf(keys), Collections.unmodifiableMap(users), Collections.unmodifiableMap(roles),
         Collections.unmodifiableMap(storedUsers), Collections.unmodifiableMap(storedRoles),
         Collections.unmodifiableMap(storedKeys), Collections.unmodifiableMap(groups),
-        new PolicyStore(withGroupPolicies(users.values(), groups.values()), roles.values()));
+        Collections.unmodifiableMap(customer), Map.copyOf(parsed),
+        new PolicyStore(withGroupPolicies(users.values(), groups.values()), roles.values(),
+            arn -> ManagedPolicies.lookup(arn).or(() -> Optional.ofNullable(parsed.get(arn)))));
+  }
+
+  /** {@code arn:aws:iam::ACCT:policy/PATH/NAME} of a customer-managed policy. */
+  public String customerPolicyArn(String path, String name) {
+    return "arn:aws:iam::" + accountId + ":policy" + path + name;
+  }
+
+  /** The managed policy an ARN names: AWS's, or one of the account's own. */
+  public Optional<Policy> managedPolicy(String arn) {
+    return ManagedPolicies.lookup(arn).or(() -> Optional.ofNullable(view.customerParsed().get(arn)));
+  }
+
+  /** The account's own managed policies, by ARN. */
+  public Map<String, StoredPolicy> customerPolicies() {
+    return view.customerPolicies();
   }
 
   /**

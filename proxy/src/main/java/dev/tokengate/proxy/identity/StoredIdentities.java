@@ -18,6 +18,7 @@ public final class StoredIdentities {
   public static final String ROLES = "iam/roles/";
   public static final String ACCESS_KEYS = "iam/access-keys/";
   public static final String GROUPS = "iam/groups/";
+  public static final String POLICIES = "iam/policies/";
 
   static final ObjectMapper JSON = new ObjectMapper()
       .setSerializationInclusion(JsonInclude.Include.NON_NULL)
@@ -34,6 +35,13 @@ public final class StoredIdentities {
   public record StoredRole(String name, String path, String roleId, String createDate, String description,
       String trustPolicy, Map<String, String> inlinePolicies, List<String> attachedPolicies,
       String permissionsBoundary, int maxSessionDuration, Map<String, String> tags) {}
+
+  /**
+   * A customer-managed policy: its versions by id ({@code v1}, {@code v2}, …) with their documents
+   * and creation times, and which one is in force.
+   */
+  public record StoredPolicy(String name, String path, String policyId, String createDate, String description,
+      String defaultVersion, Map<String, String> versions, Map<String, String> versionDates, int nextVersion) {}
 
   /** A group created through the API: its members get its policies. */
   public record StoredGroup(String name, String path, String groupId, String createDate, List<String> members,
