@@ -130,6 +130,7 @@ if [ "$TARGET" = proxy ]; then
     backend_yaml="backend: {endpoint: \"http://127.0.0.1:$S3P_PORT\", accessKey: $S3P_ID, secretKey: $S3P_CRED, region: us-east-1}"
   fi
   MAIN_AK=$(akid) MAIN_SK=$(secret) ALT_AK=$(akid) ALT_SK=$(secret) TEN_AK=$(akid) TEN_SK=$(secret)
+  IAM_AK=$(akid) IAM_SK=$(secret)
   umask 077
   cat > "$TMP/tokengate.yaml" <<EOF
 listen: 127.0.0.1:$PORT
@@ -146,6 +147,9 @@ users:
   - name: s3tests-tenant
     accessKeys: [{id: $TEN_AK, secret: "$TEN_SK"}]
     managedPolicies: [arn:aws:iam::aws:policy/AmazonS3FullAccess]
+  - name: s3tests-iam
+    accessKeys: [{id: $IAM_AK, secret: "$IAM_SK"}]
+    managedPolicies: [arn:aws:iam::aws:policy/AdministratorAccess]
 EOF
   umask 022
   java -jar "$JAR" --config "$TMP/tokengate.yaml" > "$WORKDIR/server.log" 2>&1 &
@@ -172,6 +176,8 @@ PY
   export MAIN_ACCESS_KEY=$MAIN_AK MAIN_SECRET_KEY=$MAIN_SK MAIN_USER_ID=s3tests-main
   export ALT_ACCESS_KEY=$ALT_AK ALT_SECRET_KEY=$ALT_SK ALT_USER_ID=s3tests-alt
   export TENANT_ACCESS_KEY=$TEN_AK TENANT_SECRET_KEY=$TEN_SK
+  # The identity the STS/IAM groups call the IAM API with (the suite's [iam] section).
+  export IAM_ACCESS_KEY=$IAM_AK IAM_SECRET_KEY=$IAM_SK IAM_USER_ID=s3tests-iam
 else
   # Baseline: the same S3Proxy, no tokengate. One identity: main, alt and tenant all use it.
   [ "$BACKEND" = embedded ] && BACKEND=filesystem

@@ -11,6 +11,12 @@ import java.util.Locale;
  * options).
  */
 public final class S3ActionTable {
+  /**
+   * The resource a service-level action (ListAllMyBuckets) is evaluated on: AWS's own examples grant
+   * it on {@code arn:aws:s3:::*}, and {@code "*"} matches it as well.
+   */
+  public static final String SERVICE_RESOURCE = "arn:aws:s3:::*";
+
   private static final String[] ACL_HEADERS = {"x-amz-acl", "x-amz-grant-full-control", "x-amz-grant-read",
       "x-amz-grant-read-acp", "x-amz-grant-write", "x-amz-grant-write-acp"};
 
@@ -24,7 +30,7 @@ public final class S3ActionTable {
     }
     List<S3Permission> out = new ArrayList<>(3);
     switch (op.scope()) {
-      case SERVICE -> out.add(new S3Permission(op.action(), "*"));
+      case SERVICE -> out.add(new S3Permission(op.action(), SERVICE_RESOURCE));
       case BUCKET -> {
         if (op == S3Operation.DELETE_OBJECTS) {
           return new S3Authorization(op, List.of(), true);

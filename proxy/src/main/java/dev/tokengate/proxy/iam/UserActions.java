@@ -80,7 +80,9 @@ final class UserActions {
   }
 
   Map<String, Object> deleteUser(IamCall call) throws StsException {
-    User u = modifiable(call);
+    User u = user(call.name("UserName", 64));
+    call.authorize(u.arn());
+    deletable(u);
     StoredUser stored = identities.storedUser(u.name()).orElseThrow();
     if (identities.storedKeys().stream().anyMatch(k -> k.userName().equals(u.name()))) {
       throw new StsException(StsError.DELETE_CONFLICT, "Cannot delete entity, must delete access keys first.");
@@ -101,6 +103,7 @@ final class UserActions {
   Map<String, Object> putUserPolicy(IamCall call) throws StsException {
     User u = modifiable(call);
     String policyName = call.name("PolicyName", 128);
+    notConfigured(u, policyName);
     String document = call.required("PolicyDocument");
     state.update(StoredIdentities.USERS + u.name(), StoredUser.class, current -> {
       Map<String, String> inline = new LinkedHashMap<>(current.inlinePolicies());
@@ -140,6 +143,7 @@ final class UserActions {
   Map<String, Object> deleteUserPolicy(IamCall call) throws StsException {
     User u = modifiable(call);
     String policyName = call.name("PolicyName", 128);
+    notConfigured(u, policyName);
     state.update(StoredIdentities.USERS + u.name(), StoredUser.class, current -> {
       if (!current.inlinePolicies().containsKey(policyName)) {
         throw new StsException(StsError.NO_SUCH_ENTITY, "The user policy with name " + policyName
@@ -248,15 +252,33 @@ final class UserActions {
         new StsException(StsError.NO_SUCH_ENTITY, "The user with name " + name + " cannot be found."));
   }
 
-  /** The named user, after the permission check, if the API may change it (it was created through the API). */
+  /**
+   * The named user, after the permission check, with a stored document to change: a created user's
+   * own, or for a configured user the overlay of what the API adds to it (made on first use).
+   */
   private User modifiable(IamCall call) throws StsException {
     User u = user(call.name("UserName", 64));
     call.authorize(u.arn());
+    if (identities.isConfiguredUser(u.name()) && identities.storedUser(u.name()).isEmpty()) {
+      state.create(StoredIdentities.USERS + u.name(), new StoredUser(u.name(), u.path(), u.userId(),
+          IamDocuments.STARTED, Map.of(), List.of(), null, Map.of())); // false: another call made it meanwhile
+    }
+    return u;
+  }
+
+  /** Only what the API created can be deleted, and only the API's own policies of a configured user. */
+  private void deletable(User u) throws StsException {
     if (identities.isConfiguredUser(u.name())) {
       throw new StsException(StsError.UNMODIFIABLE_ENTITY, "The user " + u.name()
           + " is defined in tokengate's configuration; change it there.");
     }
-    return u;
+  }
+
+  private void notConfigured(User u, String policyName) throws StsException {
+    if (identities.isConfiguredUser(u.name()) && identities.configuredPolicyOf(u.name(), policyName)) {
+      throw new StsException(StsError.UNMODIFIABLE_ENTITY, "The policy " + policyName + " of user " + u.name()
+          + " is defined in tokengate's configuration; change it there.");
+    }
   }
 
   private String createDate(String name) {

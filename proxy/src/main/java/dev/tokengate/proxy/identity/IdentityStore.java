@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * lock-free; every change in the store (seen through its watch) builds the next view, with the
  * parsed policies, so a request never parses or waits.
  *
- * <p>A configured identity wins over a stored one of the same name (the API refuses to create
- * such a name, so this only happens when the configuration gains it later).
+ * <p>A configured user may carry a stored document of the same name: what the IAM API added to it
+ * (inline and attached policies, tags), in force on top of the configuration's own, which only
+ * the configuration changes. A configured role wins over a stored one of the same name.
  */
 public final class IdentityStore {
   private static final Logger LOG = LoggerFactory.getLogger(IdentityStore.class);
@@ -128,11 +129,21 @@ public final class IdentityStore {
       }
       for (StateStore.Entry e : state.list(StoredIdentities.USERS)) {
         StoredUser u = StoredIdentities.read(e.value(), StoredUser.class, e.key());
-        if (users.containsKey(u.name())) {
-          LOG.warn("user {} is configured and stored; the configured one is in force", u.name());
+        storedUsers.put(u.name(), u);
+        User configured = users.get(u.name());
+        if (configured != null) {
+          // What the API added to a configured user: policies and tags on top of the configuration's.
+          Map<String, String> inline = new LinkedHashMap<>(u.inlinePolicies());
+          inline.putAll(configured.inlinePolicies());
+          List<String> attached = new ArrayList<>(configured.managedPolicyArns());
+          u.attachedPolicies().stream().filter(a -> !attached.contains(a)).forEach(attached::add);
+          Map<String, String> tags = new LinkedHashMap<>(u.tags());
+          tags.putAll(configured.tags());
+          users.put(u.name(), new User(configured.name(), configured.path(), configured.arn(), configured.userId(),
+              Map.copyOf(inline), List.copyOf(attached), configured.permissionsBoundaryArn(), configured.mfaSecret(),
+              Map.copyOf(tags)));
           continue;
         }
-        storedUsers.put(u.name(), u);
         users.put(u.name(), user(u.name(), u.path(), u.inlinePolicies(), u.attachedPolicies(), u.permissionsBoundary(),
             null, u.tags(), u.userId()));
       }
@@ -159,6 +170,8 @@ public final class IdentityStore {
         }
       }
     }
+    // Keys name their owner: bind every key to the user as finally built (overlays included).
+    keys.replaceAll((id, k) -> new LongTermKey(k.accessKeyId(), k.secretAccessKey(), users.get(k.owner().name())));
     return new View(Map.copyOf(keys), Collections.unmodifiableMap(users), Collections.unmodifiableMap(roles),
         Collections.unmodifiableMap(storedUsers), Collections.unmodifiableMap(storedRoles),
         Collections.unmodifiableMap(storedKeys), Collections.unmodifiableMap(groups),
@@ -266,6 +279,12 @@ public final class IdentityStore {
   /** Whether the user comes from the configuration (the IAM API may not change it). */
   public boolean isConfiguredUser(String name) {
     return configuredUsers.containsKey(name);
+  }
+
+  /** Whether the configuration gives the user this inline policy. */
+  public boolean configuredPolicyOf(String userName, String policyName) {
+    User u = configuredUsers.get(userName);
+    return u != null && u.inlinePolicies().containsKey(policyName);
   }
 
   public boolean isConfiguredRole(String name) {

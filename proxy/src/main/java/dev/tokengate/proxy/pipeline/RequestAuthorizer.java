@@ -344,7 +344,7 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** {@code arn:aws:s3:::bucket[/key]} → bucket; "" for the service ("*"). */
+  /** {@code arn:aws:s3:::bucket[/key]} → bucket; "" for the service ({@code arn:aws:s3:::*} or "*"). */
   static String bucketOf(String resourceArn) {
     String prefix = "arn:aws:s3:::";
     if (!resourceArn.startsWith(prefix)) {
@@ -352,7 +352,8 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
     }
     String rest = resourceArn.substring(prefix.length());
     int slash = rest.indexOf('/');
-    return slash < 0 ? rest : rest.substring(0, slash);
+    String bucket = slash < 0 ? rest : rest.substring(0, slash);
+    return bucket.equals("*") ? "" : bucket; // the service-level resource (ListAllMyBuckets)
   }
 
   /** In shadow mode a denial is only logged, and the request goes on (with the exceptions above). */
