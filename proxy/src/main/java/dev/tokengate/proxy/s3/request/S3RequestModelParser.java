@@ -148,6 +148,7 @@ public final class S3RequestModelParser {
         checkHeaderValue(name, h.getValue());
       } else if (ForwardedHeaders.forwardsLower(op, name)) {
         String value = checkHeaderValue(name, h.getValue());
+        DigestHeaders.check(name, value);
         if (name.equals("x-amz-acl") && !CANNED_ACLS.contains(value.strip())) {
           throw argument("The x-amz-acl value is not a canned ACL.", name, value);
         }
