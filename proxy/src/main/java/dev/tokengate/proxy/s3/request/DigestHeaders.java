@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The digests a client may send with a body ({@code Content-MD5}, {@code x-amz-checksum-*}): each
- * must be base64 of exactly its algorithm's length, as S3 checks before reading the body. Refused
+ * must be base64 of exactly its algorithm's length, as S3 checks before reading the body
+ * ({@code InvalidDigest} for Content-MD5, {@code BadDigest} for a checksum). Refused
  * here, a malformed one is answered at once instead of by a backend that stops reading mid-upload.
  */
 final class DigestHeaders {
@@ -36,7 +37,8 @@ final class DigestHeaders {
       if (lowerName.equals("content-md5")) {
         throw new S3Exception(S3Error.INVALID_DIGEST);
       }
-      throw new S3Exception(S3Error.INVALID_REQUEST, "Value for " + lowerName + " header is invalid.");
+      // S3 answers a checksum that cannot be the algorithm's as a mismatch (ceph/s3-tests, checked on AWS).
+      throw new S3Exception(S3Error.BAD_DIGEST, "Value for " + lowerName + " header is invalid.");
     }
   }
 }

@@ -126,8 +126,8 @@ class S3RequestModelParserTest {
 
   @Test
   void malformedDigestHeadersAreRefusedBeforeTheBody() throws Exception {
-    assertEquals("InvalidRequest", refusal("PUT", "/bkt/k", "x-amz-checksum-sha256", "sailorjerry"));
-    assertEquals("InvalidRequest", refusal("PUT", "/bkt/k", "x-amz-checksum-crc32", "AAAAAAAA"));
+    assertEquals("BadDigest", refusal("PUT", "/bkt/k", "x-amz-checksum-sha256", "sailorjerry"));
+    assertEquals("BadDigest", refusal("PUT", "/bkt/k", "x-amz-checksum-crc32", "AAAAAAAA"));
     assertEquals("InvalidDigest", refusal("PUT", "/bkt/k", "Content-MD5", "not-md5"));
     assertEquals(S3Operation.PUT_OBJECT, parse("PUT", "/bkt/k", "x-amz-checksum-crc32", "AAAAAA==",
         "Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==").operation());
