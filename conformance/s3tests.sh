@@ -178,6 +178,10 @@ PY
   export TENANT_ACCESS_KEY=$TEN_AK TENANT_SECRET_KEY=$TEN_SK
   # The identity the STS/IAM groups call the IAM API with (the suite's [iam] section).
   export IAM_ACCESS_KEY=$IAM_AK IAM_SECRET_KEY=$IAM_SK IAM_USER_ID=s3tests-iam
+  # [iam root]: the bootstrap admin is the account root (arn …:root, user id = the account id).
+  IAM_ROOT_ACCESS_KEY=$(sed -n 's/^accessKeyId: *//p' "$TMP/data/admin.yaml" | tr -d '"')
+  IAM_ROOT_SECRET_KEY=$(sed -n 's/^secretAccessKey: *//p' "$TMP/data/admin.yaml" | tr -d '"')
+  export IAM_ROOT_ACCESS_KEY IAM_ROOT_SECRET_KEY IAM_ROOT_USER_ID=123456789012
 else
   # Baseline: the same S3Proxy, no tokengate. One identity: main, alt and tenant all use it.
   [ "$BACKEND" = embedded ] && BACKEND=filesystem

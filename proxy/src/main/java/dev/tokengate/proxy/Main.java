@@ -1,5 +1,6 @@
 package dev.tokengate.proxy;
 
+import dev.tokengate.proxy.cli.RevokeCommand;
 import dev.tokengate.proxy.config.ProxyConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -8,12 +9,17 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Starts tokengate: {@code java -jar tokengate.jar [--config tokengate.yaml]}. Without a config the
  * proxy listens on 127.0.0.1:9000 (falling back to a free port), keeps its state in ./data and
- * runs the embedded S3Proxy backend. It prints the endpoint and the admin keys.
+ * runs the embedded S3Proxy backend. It prints the endpoint and the admin keys. {@code
+ * java -jar tokengate.jar revoke …} revokes sessions instead ({@link RevokeCommand}).
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("revoke")) {
+      System.exit(RevokeCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv(), System.out,
+          System.err));
+    }
     ProxyConfig config = ProxyConfig.defaults();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {

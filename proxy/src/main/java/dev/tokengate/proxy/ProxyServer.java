@@ -16,6 +16,9 @@ import dev.tokengate.proxy.identity.IdentityStore;
 import dev.tokengate.proxy.state.EmbeddedStateStore;
 import dev.tokengate.proxy.state.StateException;
 import dev.tokengate.proxy.state.StateStore;
+import dev.tokengate.proxy.revocation.RevocationList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
@@ -70,6 +73,12 @@ public final class ProxyServer implements AutoCloseable {
   private final IdentityStore identities;
   private final StateStore state;
   private final FileMfaCodeLedger mfaLedger;
+  private final RevocationList revocations;
+  private final ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "revocation-pruner");
+    t.setDaemon(true);
+    return t;
+  });
   private final Channel listener;
 
   private ProxyServer(ProxyConfig config, Clock clock) throws IOException, InterruptedException {
@@ -80,6 +89,7 @@ public final class ProxyServer implements AutoCloseable {
     this.state = openState(dataDir);
     // Policies are checked before anything starts, so a bad one fails fast with its message.
     this.identities = new IdentityStore(config, admin, state);
+    this.revocations = openRevocations(state, clock);
     PermissionResolver permissions = new PermissionResolver(identities::policies);
     KeyringAead aead = new KeyringAead(KeyringFile.loadOrCreate(dataDir, random), random);
     SessionTokenSealer sealer = new SessionTokenSealer(aead);
@@ -116,7 +126,9 @@ public final class ProxyServer implements AutoCloseable {
           new BackendPool(new InetSocketAddress(backend.uri().getHost(), portOf(backend)), config.backendTimeouts(),
               new BackendCircuit(config.backendCircuitBreaker().failures(), config.backendCircuitBreaker().open(),
                   System::nanoTime));
-      CredentialResolver credentials = new CredentialResolver(identities, sealer, clock);
+      CredentialResolver credentials = new CredentialResolver(identities, sealer, clock, revocations::check);
+      // Store I/O stays off the event loops: expired revocations are pruned on a thread of their own.
+      pruner.scheduleWithFixedDelay(revocations::prune, 1, 1, TimeUnit.MINUTES);
       // The backend checks our signature against its own clock: always sign with real time.
       BackendRequestFactory backendRequests = new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC());
       Set<String> unmodifiableRegions = Collections.unmodifiableSet(regions);
@@ -130,7 +142,8 @@ public final class ProxyServer implements AutoCloseable {
                           new Totp(6), mfaLedger, clock),
                       Service.IAM,
                       new IamService(identities, permissions, contexts,
-                          new PolicySimulation(identities, permissions, bucketPolicies, contexts), random)),
+                          new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
+                          revocations, clock)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   unmodifiableRegions,
@@ -161,6 +174,8 @@ public final class ProxyServer implements AutoCloseable {
       }
       shutdownLoops();
       mfaLedger.close();
+      pruner.shutdownNow();
+      revocations.close();
       throw e;
     }
   }
@@ -206,9 +221,19 @@ public final class ProxyServer implements AutoCloseable {
     pool.close();
     shutdownLoops();
     mfaLedger.close();
+    pruner.shutdownNow();
+    revocations.close();
     state.close();
     if (embedded != null) {
       embedded.close();
+    }
+  }
+
+  private static RevocationList openRevocations(StateStore state, Clock clock) throws IOException {
+    try {
+      return new RevocationList(state, clock);
+    } catch (StateException | IllegalArgumentException e) {
+      throw new IOException("cannot read the session revocations: " + e.getMessage(), e);
     }
   }
 

@@ -106,7 +106,11 @@ class IamCliTest {
     fails(aws(admin, "iam", "attach-role-policy", "--role-name", "reader", "--policy-arn",
         "arn:aws:iam::aws:policy/NoSuchPolicy"), "NoSuchEntity");
     // Without a name, GetUser is the caller itself (and, as on AWS, still needs iam:GetUser).
-    assertEquals("admin", ok(aws(admin, "iam", "get-user")).at("/User/UserName").asText());
+    JsonNode root = ok(aws(admin, "iam", "get-user")).get("User");
+    assertEquals("arn:aws:iam::123456789012:root", root.get("Arn").asText(), "the bootstrap admin is the root");
+    assertEquals("123456789012", root.get("UserId").asText());
+    assertFalse(root.has("UserName"), "the root is no IAM user: " + root);
+    fails(aws(admin, "iam", "get-user", "--user-name", "admin"), "NoSuchEntity");
     fails(aws(alice, "iam", "get-user"), "AccessDenied");
 
     for (int i = 0; i < 3; i++) {

@@ -12,7 +12,7 @@ import java.time.format.DateTimeFormatter;
  * aws:SourceIdentity}. Long-term credentials carry none of the session keys: they are absent,
  * which IAM's {@code …IfExists} and {@code Null} operators rely on. {@code aws:FederatedProvider}
  * is present only for sessions assumed through an OIDC or SAML provider, which tokengate does not
- * issue yet, so it is always absent.
+ * issue yet, so it is always absent. {@code sts:authentication} (Ceph RGW's) is on every signed call.
  */
 public final class SessionContextKeys {
   private SessionContextKeys() {}
@@ -20,6 +20,11 @@ public final class SessionContextKeys {
   public static void add(RequestContext c, Caller caller, Instant now) {
     PrincipalTags.of(caller).forEach((k, v) -> c.put("aws:PrincipalTag/" + k, v));
     Session s = caller.session();
+    // Ceph RGW's key (AWS has none): whether the request is signed with temporary credentials, so
+    // policies written for RGW ("deny s3:* unless sts:authentication") mean the same here.
+    if (!caller.isAnonymous()) {
+      c.put("sts:authentication", Boolean.toString(s != null));
+    }
     if (s == null) {
       return;
     }

@@ -28,8 +28,10 @@ final class IamDocuments {
 
   static Map<String, Object> user(User u, String createDate) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("Path", u.path());
-    m.put("UserName", u.name());
+    if (!u.accountRoot()) {
+      m.put("Path", u.path());
+      m.put("UserName", u.name());
+    }
     m.put("UserId", u.userId());
     m.put("Arn", u.arn());
     m.put("CreateDate", createDate == null ? STARTED : createDate);

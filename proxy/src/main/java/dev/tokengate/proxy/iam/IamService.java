@@ -13,7 +13,9 @@ import dev.tokengate.proxy.sts.StsError;
 import dev.tokengate.proxy.sts.StsException;
 import dev.tokengate.proxy.sts.StsRequest;
 import dev.tokengate.proxy.sts.StsXmlNamespace;
+import dev.tokengate.proxy.revocation.RevocationList;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,8 +41,11 @@ public final class IamService implements QueryApi {
   private final PolicySimulation simulation;
   private final Map<String, Action> actions = new HashMap<>();
 
+  /**
+   * @param revocations the revocations in force, or null when there is no state store
+   */
   public IamService(IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts,
-      PolicySimulation simulation, SecureRandom random) {
+      PolicySimulation simulation, SecureRandom random, RevocationList revocations, Clock clock) {
     this.identities = identities;
     this.permissions = permissions;
     this.contexts = contexts;
@@ -107,6 +112,11 @@ public final class IamService implements QueryApi {
     actions.put("AttachRolePolicy", roles::attachRolePolicy);
     actions.put("DetachRolePolicy", roles::detachRolePolicy);
     actions.put("ListAttachedRolePolicies", roles::listAttachedRolePolicies);
+    // tokengate's extension: session revocation (see RevocationActions)
+    RevocationActions revoke = new RevocationActions(identities, state, revocations, random, clock);
+    actions.put("RevokeSession", revoke::revokeSession);
+    actions.put("RevokeSessions", revoke::revokeSessions);
+    actions.put("ListSessionRevocations", revoke::listSessionRevocations);
   }
 
   @Override

@@ -108,7 +108,7 @@ public final class PolicySimulation implements QueryApi {
     String name = arn.substring(arn.lastIndexOf('/') + 1);
     if (arn.startsWith("arn:aws:iam::" + account + ":user/")) {
       User user = identities.findUser(name).orElseThrow(() -> noSuchEntity("user", name));
-      return new Subject(Principal.iamUser(user.arn(), user.userId()), permissions.store().forUser(user.name()));
+      return new Subject(user.principal(), permissions.store().forUser(user.name()));
     }
     if (arn.startsWith("arn:aws:iam::" + account + ":role/")) {
       Role role = identities.findRole(name).orElseThrow(() -> noSuchEntity("role", name));

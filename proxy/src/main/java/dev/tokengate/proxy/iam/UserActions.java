@@ -64,6 +64,11 @@ final class UserActions {
       if (call.caller().user() == null || call.caller().role() != null) {
         throw new StsException(StsError.VALIDATION_ERROR, "Must specify userName when calling with non-User credentials");
       }
+      if (call.caller().user().accountRoot()) {
+        // The root is no IAM user: AWS answers with its ARN and the account id, no name or path.
+        call.authorize(call.caller().user().arn());
+        return Map.of("User", IamDocuments.user(call.caller().user(), null));
+      }
       name = call.caller().user().name();
     }
     User u = user(name);
@@ -74,7 +79,8 @@ final class UserActions {
   Map<String, Object> listUsers(IamCall call) throws StsException {
     String prefix = call.get("PathPrefix") == null ? "/" : call.get("PathPrefix");
     call.authorize("arn:aws:iam::" + call.accountId() + ":user" + prefix + "*");
-    List<User> users = new ArrayList<>(identities.users().stream().filter(u -> u.path().startsWith(prefix)).toList());
+    List<User> users = new ArrayList<>(identities.users().stream()
+        .filter(u -> !u.accountRoot() && u.path().startsWith(prefix)).toList());
     users.sort(Comparator.comparing(User::name));
     return IamPages.page(call, "Users", users, User::name, u -> IamDocuments.user(u, createDate(u.name())));
   }
@@ -248,7 +254,7 @@ final class UserActions {
   }
 
   private User user(String name) throws StsException {
-    return identities.findUser(name).orElseThrow(() ->
+    return identities.findUser(name).filter(u -> !u.accountRoot()).orElseThrow(() ->
         new StsException(StsError.NO_SUCH_ENTITY, "The user with name " + name + " cannot be found."));
   }
 

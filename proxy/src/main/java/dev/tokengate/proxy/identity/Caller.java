@@ -12,12 +12,18 @@ import dev.tokengate.policy.PrincipalType;
  *     GetFederationToken sessions), else null
  * @param role the assumed role, else null
  * @param session the facts sealed in the session token, or null for long-term keys
+ * @param longTermKeyId the {@code AKIA…} key that signed, or null (sessions, anonymous)
  */
-public record Caller(Principal principal, User user, Role role, Session session) {
+public record Caller(Principal principal, User user, Role role, Session session, String longTermKeyId) {
 
-  /** The caller of a request signed with a long-term {@code AKIA…} key. */
-  public static Caller of(User user, String accountId) {
-    return new Caller(Principal.iamUser(user.arn(), user.userId()), user, null, null);
+  /** The caller of a session or of no key. */
+  public Caller(Principal principal, User user, Role role, Session session) {
+    this(principal, user, role, session, null);
+  }
+
+  /** The caller of a request signed with the long-term {@code AKIA…} key {@code keyId}. */
+  public static Caller of(User user, String keyId) {
+    return new Caller(user.principal(), user, null, null, keyId);
   }
 
   /** An unsigned request: no identity policies; only a bucket policy naming "*" can allow it. */

@@ -27,11 +27,24 @@ public class CredentialResolver {
   private final IdentityStore identities;
   private final SessionSealer sealer;
   private final Clock clock;
+  private final Revocations revocations;
+
+  /** What the resolver asks of the revocation list (in memory, no I/O). */
+  @FunctionalInterface
+  public interface Revocations {
+    /** Why the session is revoked, or empty. */
+    java.util.Optional<String> check(Session session);
+  }
 
   public CredentialResolver(IdentityStore identities, SessionSealer sealer, Clock clock) {
+    this(identities, sealer, clock, s -> java.util.Optional.empty());
+  }
+
+  public CredentialResolver(IdentityStore identities, SessionSealer sealer, Clock clock, Revocations revocations) {
     this.identities = identities;
     this.sealer = sealer;
     this.clock = clock;
+    this.revocations = revocations;
   }
 
   public ResolvedCredential resolve(ParsedAuthorization auth) throws S3Exception {
@@ -48,7 +61,7 @@ public class CredentialResolver {
     if (hasToken(securityToken)) {
       throw new S3Exception(S3Error.INVALID_TOKEN);
     }
-    return new ResolvedCredential(key.secretAccessKey(), Caller.of(key.owner(), identities.accountId()));
+    return new ResolvedCredential(key.secretAccessKey(), Caller.of(key.owner(), key.accessKeyId()));
   }
 
   /** An empty token header counts as none, for long-term and temporary keys alike. */
@@ -69,6 +82,17 @@ public class CredentialResolver {
     if (session.isExpired(clock.instant())) {
       throw new S3Exception(S3Error.EXPIRED_TOKEN);
     }
+    java.util.Optional<String> revoked = revocations.check(session);
+    if (revoked.isPresent()) {
+      throw new S3Exception(S3Error.ACCESS_DENIED, "The security token included in the request is revoked: "
+          + revoked.get() + ".");
+    }
+    String sourceKey = session.sourceAccessKeyId();
+    if (sourceKey != null && identities.findAccessKey(sourceKey).isEmpty()) {
+      // GetSessionToken/GetFederationToken sessions end with the key they were minted with.
+      throw new S3Exception(S3Error.ACCESS_DENIED, "The security token included in the request is revoked: "
+          + "the access key " + sourceKey + " it was issued with is inactive or deleted.");
+    }
     return new ResolvedCredential(session.secretAccessKey(), callerOf(session));
   }
 
@@ -82,7 +106,7 @@ public class CredentialResolver {
     Principal principal =
         s.principalType() == PrincipalType.FEDERATED_USER
             ? Principal.federatedUserOf(user.arn(), s.sessionName())
-            : Principal.iamUser(user.arn(), user.userId());
+            : user.principal();
     return new Caller(principal, user, null, s);
   }
 

@@ -71,7 +71,9 @@ public final class IdentityStore {
     this.accountId = config.accountId();
     this.state = state;
     if (admin != null) {
-      User adminUser = user(admin.userName(), "/", Map.of(), List.of(ADMINISTRATOR_ACCESS), null, null, Map.of(), null);
+      // The account root, as AWS's first credentials are: arn …:root, its user id the account id.
+      User adminUser = new User(admin.userName(), "/", "arn:aws:iam::" + accountId + ":root", accountId, Map.of(),
+          List.of(ADMINISTRATOR_ACCESS), null, null, Map.of());
       configuredUsers.put(adminUser.name(), adminUser);
       configuredKeys.put(admin.accessKeyId(), new LongTermKey(admin.accessKeyId(), admin.secretAccessKey(), adminUser));
     }

@@ -134,7 +134,7 @@ final class AssumeRoleAction {
             new SessionFacts(
                 "AssumeRole", PrincipalType.ASSUMED_ROLE, identities.accountId(), role.name(), sessionName,
                 narrowing.policy(), narrowing.policyArns(), tags, transitive, effectiveSource,
-                mfaAt != null ? mfaAt : callerSession == null ? null : callerSession.mfaAuthenticatedAt(), chained),
+                mfaAt != null ? mfaAt : callerSession == null ? null : callerSession.mfaAuthenticatedAt(), chained, null),
             now,
             duration);
     Map<String, Object> assumedRoleUser = new LinkedHashMap<>();

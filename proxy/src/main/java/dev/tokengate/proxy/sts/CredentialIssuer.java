@@ -38,7 +38,8 @@ final class CredentialIssuer {
             facts.transitiveTagKeys(),
             facts.sourceIdentity(),
             facts.mfaAuthenticatedAt(),
-            facts.chained());
+            facts.chained(),
+            facts.sourceAccessKeyId());
     String token = sealer.seal(session);
     Map<String, Object> credentials = new LinkedHashMap<>();
     credentials.put("AccessKeyId", session.accessKeyId());

@@ -50,7 +50,7 @@ final class GetFederationTokenAction {
             new SessionFacts(
                 "GetFederationToken", PrincipalType.FEDERATED_USER, account, caller.user().name(), name,
                 narrowing.policy(), narrowing.policyArns(), narrowing.tags(), List.of(), null,
-                null, false),
+                null, false, caller.longTermKeyId()),
             clock.instant(),
             duration);
     Map<String, Object> federatedUser = new LinkedHashMap<>();

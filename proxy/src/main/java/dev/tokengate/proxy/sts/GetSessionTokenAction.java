@@ -35,7 +35,7 @@ final class GetSessionTokenAction {
         issuer.issue(
             new SessionFacts(
                 "GetSessionToken", PrincipalType.USER, caller.principal().accountId(), caller.user().name(), null,
-                null, List.of(), Map.of(), List.of(), null, mfaAt, false),
+                null, List.of(), Map.of(), List.of(), null, mfaAt, false, caller.longTermKeyId()),
             now,
             duration);
     Map<String, Object> result = new LinkedHashMap<>();

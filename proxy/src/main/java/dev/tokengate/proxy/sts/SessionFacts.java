@@ -18,4 +18,5 @@ record SessionFacts(
     List<String> transitiveTagKeys,
     String sourceIdentity,
     Instant mfaAuthenticatedAt,
-    boolean chained) {}
+    boolean chained,
+    String sourceAccessKeyId) {}

@@ -27,7 +27,9 @@ import java.util.zip.Inflater;
  * a release, so reordering or extending an enum must not change what a sealed byte means.
  */
 final class SessionTokenCodec {
-  static final int FORMAT = 1;
+  /** Format 2 appends the source access key id; format 1 tokens (without it) still open. */
+  static final int FORMAT = 2;
+  private static final int FORMAT_1 = 1;
   private static final int MAX_POLICY_BYTES = 64 * 1024;
 
   private SessionTokenCodec() {}
@@ -56,6 +58,7 @@ final class SessionTokenCodec {
       string(out, s.sourceIdentity());
       out.writeLong(s.mfaAuthenticatedAt() == null ? -1 : s.mfaAuthenticatedAt().getEpochSecond());
       out.writeBoolean(s.chained());
+      string(out, s.sourceAccessKeyId());
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }
@@ -65,7 +68,8 @@ final class SessionTokenCodec {
   /** @throws IOException for anything that is not a well-formed encoding */
   static Session decode(byte[] bytes) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-    if (in.readUnsignedByte() != FORMAT) {
+    int format = in.readUnsignedByte();
+    if (format != FORMAT && format != FORMAT_1) {
       throw new IOException("unknown session format");
     }
     String accessKeyId = string(in);
@@ -88,12 +92,13 @@ final class SessionTokenCodec {
     String sourceIdentity = string(in);
     long mfa = in.readLong();
     boolean chained = in.readBoolean();
+    String sourceKey = format == FORMAT ? string(in) : null;
     if (in.available() != 0) {
       throw new IOException("trailing bytes");
     }
     return new Session(
         accessKeyId, secret, action, type, account, sourceName, sessionName, issued, expires,
-        policy, arns, tags, transitive, sourceIdentity, mfa < 0 ? null : instant(mfa), chained);
+        policy, arns, tags, transitive, sourceIdentity, mfa < 0 ? null : instant(mfa), chained, sourceKey);
   }
 
   /** List elements, tag keys and values are never absent; an absent one is a corrupt encoding (found by fuzzing). */

@@ -60,7 +60,8 @@ class CredentialResolverTest {
     for (ParsedAuthorization auth : List.of(v4(ADMIN_KEY, null), v2(ADMIN_KEY, null), v4(ADMIN_KEY, ""))) {
       ResolvedCredential resolved = resolver.resolve(auth);
       assertEquals(ADMIN_SECRET, resolved.secretAccessKey());
-      assertEquals("arn:aws:iam::123456789012:user/admin", resolved.caller().arn());
+      // The bootstrap admin is the account root, as AWS's first credentials are.
+      assertEquals("arn:aws:iam::123456789012:root", resolved.caller().arn());
     }
   }
 

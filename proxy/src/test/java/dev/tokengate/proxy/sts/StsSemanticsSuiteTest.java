@@ -212,8 +212,7 @@ class StsSemanticsSuiteTest {
   }
 
   private static Caller longTerm(String name) {
-    return Caller.of(identities.findUser(name).orElseThrow(() -> new AssertionError("no user " + name)),
-        identities.accountId());
+    return Caller.of(identities.findUser(name).orElseThrow(() -> new AssertionError("no user " + name)), null);
   }
 
   private static Caller resolve(String keyId, String token) throws S3Exception {

@@ -199,12 +199,16 @@ class SessionTokenCodecTest {
     }
   }
 
-  /** The whole format-1 encoding of one session, byte for byte: tokens already issued must keep opening. */
+  /**
+   * The whole encoding of one session, byte for byte, in format 1 (tokens issued before the source
+   * key was recorded must keep opening) and format 2 (what is written now).
+   */
   @Test
   void formatOneEncodingIsPinned() throws IOException {
-    String hex = GOLDEN_BARE;
-    assertEquals(hex, java.util.HexFormat.of().formatHex(SessionTokenCodec.encode(bare())));
-    assertEquals(bare(), SessionTokenCodec.decode(java.util.HexFormat.of().parseHex(hex)));
+    assertEquals(bare(), SessionTokenCodec.decode(java.util.HexFormat.of().parseHex(GOLDEN_BARE)));
+    String v2 = "02" + GOLDEN_BARE.substring(2) + "ffff";
+    assertEquals(v2, java.util.HexFormat.of().formatHex(SessionTokenCodec.encode(bare())));
+    assertEquals(bare(), SessionTokenCodec.decode(java.util.HexFormat.of().parseHex(v2)));
   }
 
   /** {@link #bare()} encoded by format 1 (principal type USER = 1). */
@@ -224,5 +228,37 @@ class SessionTokenCodecTest {
   void timeOutOfRangeIsAnInvalidEncoding() {
     byte[] bytes = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 5};
     org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> SessionTokenCodec.decode(bytes));
+  }
+
+  @Test
+  void theSourceAccessKeyRoundTrips() throws IOException {
+    Session b = bare();
+    Session s = new Session(b.accessKeyId(), b.secretAccessKey(), b.action(), b.principalType(), b.accountId(),
+        b.sourceName(), null, b.issuedAt(), b.expiresAt(), null, null, null, null, null, null, false,
+        "AKIASOURCEKEY0000001");
+    assertEquals("AKIASOURCEKEY0000001", roundTrip(s).sourceAccessKeyId());
+    assertNull(roundTrip(b).sourceAccessKeyId());
+  }
+
+  /** Tokens sealed before the source key was recorded (format 1) still open, without one. */
+  @Test
+  void aFormat1EncodingStillDecodes() throws IOException {
+    Session s = full("{\"Version\":\"2012-10-17\"}");
+    byte[] v2 = SessionTokenCodec.encode(s);
+    assertEquals(2, v2[0]);
+    // Format 1 is format 2 without the trailing source key (an absent string: 0xFFFF).
+    assertEquals((byte) 0xFF, v2[v2.length - 1]);
+    assertEquals((byte) 0xFF, v2[v2.length - 2]);
+    byte[] v1 = Arrays.copyOf(v2, v2.length - 2);
+    v1[0] = 1;
+    Session back = SessionTokenCodec.decode(v1);
+    assertEquals(s, back);
+    assertNull(back.sourceAccessKeyId());
+    byte[] v1WithTrailer = v2.clone();
+    v1WithTrailer[0] = 1;
+    assertThrows(IOException.class, () -> SessionTokenCodec.decode(v1WithTrailer), "format 1 has no source key");
+    byte[] unknown = v2.clone();
+    unknown[0] = 3;
+    assertThrows(IOException.class, () -> SessionTokenCodec.decode(unknown));
   }
 }
