@@ -1,5 +1,6 @@
 package dev.tokengate.proxy;
 
+import dev.tokengate.proxy.cli.KeysCommand;
 import dev.tokengate.proxy.cli.RevokeCommand;
 import dev.tokengate.proxy.config.ProxyConfig;
 import java.nio.file.Path;
@@ -18,6 +19,10 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("revoke")) {
       System.exit(RevokeCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv(), System.out,
+          System.err));
+    }
+    if (args.length > 0 && args[0].equals("keys")) {
+      System.exit(KeysCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv(), System.out,
           System.err));
     }
     ProxyConfig config = ProxyConfig.defaults();

@@ -17,6 +17,7 @@ import dev.tokengate.proxy.state.EmbeddedStateStore;
 import dev.tokengate.proxy.state.StateException;
 import dev.tokengate.proxy.state.StateStore;
 import dev.tokengate.proxy.revocation.RevocationList;
+import dev.tokengate.proxy.token.SharedKeyring;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import dev.tokengate.proxy.authz.AuthorizationMessages;
@@ -74,6 +75,7 @@ public final class ProxyServer implements AutoCloseable {
   private final StateStore state;
   private final FileMfaCodeLedger mfaLedger;
   private final RevocationList revocations;
+  private final SharedKeyring keyring;
   private final ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "revocation-pruner");
     t.setDaemon(true);
@@ -91,7 +93,8 @@ public final class ProxyServer implements AutoCloseable {
     this.identities = new IdentityStore(config, admin, state);
     this.revocations = openRevocations(state, clock);
     PermissionResolver permissions = new PermissionResolver(identities::policies);
-    KeyringAead aead = new KeyringAead(KeyringFile.loadOrCreate(dataDir, random), random);
+    this.keyring = SharedKeyring.open(state, dataDir, random);
+    KeyringAead aead = keyring.aead();
     SessionTokenSealer sealer = new SessionTokenSealer(aead);
     AuthorizationMessages messages = new AuthorizationMessages(aead);
     BucketPolicyStore bucketPolicies = new BucketPolicyStore(dataDir, new BucketPolicyValidator(identities.accountId(),
@@ -143,7 +146,7 @@ public final class ProxyServer implements AutoCloseable {
                       Service.IAM,
                       new IamService(identities, permissions, contexts,
                           new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
-                          revocations, clock)),
+                          revocations, keyring, clock)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   unmodifiableRegions,
@@ -176,6 +179,7 @@ public final class ProxyServer implements AutoCloseable {
       mfaLedger.close();
       pruner.shutdownNow();
       revocations.close();
+      keyring.close();
       throw e;
     }
   }
@@ -223,6 +227,7 @@ public final class ProxyServer implements AutoCloseable {
     mfaLedger.close();
     pruner.shutdownNow();
     revocations.close();
+    keyring.close();
     state.close();
     if (embedded != null) {
       embedded.close();

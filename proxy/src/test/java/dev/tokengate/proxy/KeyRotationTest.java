@@ -2,26 +2,30 @@ package dev.tokengate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.cli.KeysCommand;
 import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.harness.RawS3Client;
 import dev.tokengate.proxy.harness.StsClient;
 import dev.tokengate.proxy.harness.TokengateExtension;
-import dev.tokengate.proxy.token.Keyring;
-import dev.tokengate.proxy.token.KeyringFile;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Keyring rotation as an operator does it, across restarts on one data dir: GetSessionToken and
+ * Keyring rotation as an operator does it, with {@code tokengate keys rotate|retire|list} (in force at
+ * once, kept in the state store across restarts): GetSessionToken and
  * AssumeRole tokens minted before a rotation keep working on S3 and STS, new tokens carry the new
  * key; once the old key is retired its tokens get 400 InvalidToken (S3) / 403 InvalidClientTokenId
  * (STS) while new ones keep working.
@@ -92,8 +96,23 @@ class KeyRotationTest {
     return ByteBuffer.wrap(Base64.getUrlDecoder().decode(token), 1, 4).getInt();
   }
 
-  private static Keyring keyringOnDisk() throws Exception {
-    return Keyring.parse(Files.readString(KeyringFile.path(dataDir())));
+  /** Runs {@code tokengate keys ARGS} as the admin; returns the key ids it printed, the primary first. */
+  private static List<Integer> keys(String command) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = KeysCommand.run(List.of(command, "--endpoint", proxy.endpoint(), "--data-dir", dataDir().toString()),
+        Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+    List<Integer> ids = new ArrayList<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).strip().split("\n")) {
+      int id = Integer.parseInt(line.split(" ")[0]);
+      if (line.endsWith(" primary")) {
+        ids.add(0, id);
+      } else {
+        ids.add(id);
+      }
+    }
+    return ids;
   }
 
   @Test
@@ -102,24 +121,31 @@ class KeyRotationTest {
     Credentials oldRole = roleSession();
     assertWorks(oldSession, "before rotation");
     assertWorks(oldRole, "role session before rotation");
-    Keyring original = keyringOnDisk();
-    assertEquals(original.primary().id(), keyId(oldSession.sessionToken()));
-    KeyringFile.write(dataDir(), Keyring.parse(Files.readString(KeyringFile.path(dataDir()))).rotate(new SecureRandom()));
-    Keyring rotated = keyringOnDisk();
-    assertNotEquals(original.primary().id(), rotated.primary().id());
+    List<Integer> original = keys("list");
+    assertEquals(1, original.size());
+    assertEquals(original.get(0), keyId(oldSession.sessionToken()));
 
-    proxy.restart();
+    List<Integer> rotated = keys("rotate"); // in force at once, no restart
+    assertEquals(2, rotated.size());
+    assertNotEquals(original.get(0), rotated.get(0));
+    assertTrue(rotated.contains(original.get(0)), "the old key stays to open older tokens");
     assertWorks(oldSession, "old GetSessionToken token after rotation");
     assertWorks(oldRole, "old AssumeRole token after rotation");
     Credentials fresh = sessionToken();
-    assertEquals(rotated.primary().id(), keyId(fresh.sessionToken()), "new tokens are sealed with the new primary");
+    assertEquals(rotated.get(0), keyId(fresh.sessionToken()), "new tokens are sealed with the new primary");
     assertWorks(fresh, "new token");
-    KeyringFile.write(dataDir(), keyringOnDisk().retireAllButPrimary());
 
-    proxy.restart();
+    proxy.restart(); // the keyring lives in the state store
+    assertEquals(rotated, keys("list"));
+    assertWorks(oldSession, "old token after rotation and restart");
+
+    assertEquals(List.of(rotated.get(0)), keys("retire"));
     assertRetired(oldSession, "old GetSessionToken token after retirement");
     assertRetired(oldRole, "old AssumeRole token after retirement");
     assertWorks(fresh, "new token after retirement");
     assertWorks(roleSession(), "a role session minted after retirement");
+    proxy.restart();
+    assertRetired(oldSession, "retired for good");
+    assertWorks(fresh, "new token after restart");
   }
 }

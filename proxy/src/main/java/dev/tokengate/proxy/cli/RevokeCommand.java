@@ -44,7 +44,7 @@ public final class RevokeCommand {
           --issued-before TIME     every session issued before TIME (ISO-8601, e.g. 2026-12-03T10:00:00Z)
           --list                   the revocations in force
         credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the admin key in DIR/admin.yaml""";
-  private static final Pattern FIELD = Pattern.compile("<(RevocationId|Kind|Value|RevokedBefore|Code|Message)>([^<]*)<");
+  private static final Pattern FIELD = Pattern.compile("<(RevocationId|Kind|Value|RevokedBefore)>([^<]*)<");
 
   private RevokeCommand() {}
 
@@ -76,9 +76,9 @@ public final class RevokeCommand {
       if (endpoint == null || !form.containsKey("Action")) {
         throw new IllegalArgumentException("--endpoint and one of the WHAT options are required");
       }
-      String[] key = credentials(env, dataDir);
-      HttpResponse<String> response = post(URI.create(endpoint), form, key[0], key[1]);
-      Map<String, String> fields = fields(response.body());
+      String[] key = IamEndpointClient.credentials(env, dataDir);
+      HttpResponse<String> response = IamEndpointClient.post(URI.create(endpoint), form, key[0], key[1]);
+      Map<String, String> fields = IamEndpointClient.fields(response.body());
       if (response.statusCode() != 200) {
         err.println("revoke: " + response.statusCode() + " " + fields.getOrDefault("Code", "")
             + ": " + fields.getOrDefault("Message", response.body()));
@@ -115,67 +115,6 @@ public final class RevokeCommand {
     if (param != null) {
       form.put(param, value);
     }
-  }
-
-  private static String[] credentials(Map<String, String> env, Path dataDir) throws IOException {
-    String id = env.get("AWS_ACCESS_KEY_ID");
-    String secret = env.get("AWS_SECRET_ACCESS_KEY");
-    if (id != null && secret != null) {
-      return new String[] {id, secret};
-    }
-    if (dataDir == null || !Files.exists(dataDir.resolve("admin.yaml"))) {
-      throw new IllegalArgumentException("no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
-          + "--data-dir to a directory with admin.yaml");
-    }
-    BootstrapAdmin admin = BootstrapAdmin.loadOrCreate(dataDir, null);
-    return new String[] {admin.accessKeyId(), admin.secretAccessKey()};
-  }
-
-  private static HttpResponse<String> post(URI endpoint, Map<String, String> form, String keyId, String secret)
-      throws IOException, InterruptedException {
-    StringBuilder body = new StringBuilder();
-    form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
-    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-    String hash = sha256(bytes);
-    String amzDate = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC));
-    String host = endpoint.getPort() < 0 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
-    String contentType = "application/x-www-form-urlencoded; charset=utf-8";
-    SignedRequest signed = new SignedRequest("POST", "/", "", List.of(
-        new SignedRequest.Header("content-type", contentType), new SignedRequest.Header("host", host),
-        new SignedRequest.Header("x-amz-content-sha256", hash), new SignedRequest.Header("x-amz-date", amzDate)));
-    String authorization =
-        new RequestSigner(new SigningKeyCache(4)).authorization(signed, keyId, secret, "us-east-1", "iam", amzDate, hash);
-    HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/"))
-        .timeout(Duration.ofSeconds(30))
-        .header("content-type", contentType)
-        .header("x-amz-content-sha256", hash)
-        .header("x-amz-date", amzDate)
-        .header("authorization", authorization)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-        .build();
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  private static Map<String, String> fields(String xml) {
-    Map<String, String> m = new LinkedHashMap<>();
-    Matcher f = FIELD.matcher(xml);
-    while (f.find()) {
-      m.putIfAbsent(f.group(1), f.group(2));
-    }
-    return m;
   }
 
   /** One line per revocation: id, what it matches, until when. */

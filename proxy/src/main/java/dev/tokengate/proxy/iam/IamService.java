@@ -14,6 +14,7 @@ import dev.tokengate.proxy.sts.StsException;
 import dev.tokengate.proxy.sts.StsRequest;
 import dev.tokengate.proxy.sts.StsXmlNamespace;
 import dev.tokengate.proxy.revocation.RevocationList;
+import dev.tokengate.proxy.token.SharedKeyring;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashMap;
@@ -43,9 +44,11 @@ public final class IamService implements QueryApi {
 
   /**
    * @param revocations the revocations in force, or null when there is no state store
+   * @param keyring the keys that seal session tokens, kept in the state store
    */
   public IamService(IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts,
-      PolicySimulation simulation, SecureRandom random, RevocationList revocations, Clock clock) {
+      PolicySimulation simulation, SecureRandom random, RevocationList revocations, SharedKeyring keyring,
+      Clock clock) {
     this.identities = identities;
     this.permissions = permissions;
     this.contexts = contexts;
@@ -117,6 +120,11 @@ public final class IamService implements QueryApi {
     actions.put("RevokeSession", revoke::revokeSession);
     actions.put("RevokeSessions", revoke::revokeSessions);
     actions.put("ListSessionRevocations", revoke::listSessionRevocations);
+    // tokengate's extension: the keys that seal session tokens (see KeyringActions)
+    KeyringActions sealing = new KeyringActions(keyring, random);
+    actions.put("RotateSessionKeys", sealing::rotate);
+    actions.put("RetireSessionKeys", sealing::retire);
+    actions.put("ListSessionKeys", sealing::list);
   }
 
   @Override

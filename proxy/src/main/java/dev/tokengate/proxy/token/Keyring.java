@@ -72,6 +72,11 @@ public final class Keyring {
     return new Keyring(List.of(primary));
   }
 
+  /** Every key, in the keyring's order. */
+  public List<Key> keys() {
+    return List.copyOf(keys.values());
+  }
+
   public Key primary() {
     return primary;
   }

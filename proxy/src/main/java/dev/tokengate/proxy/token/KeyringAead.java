@@ -29,7 +29,7 @@ public final class KeyringAead {
     }
   }
 
-  private final Keyring keyring;
+  private volatile Keyring keyring;
   private final SecureRandom random;
 
   public KeyringAead(Keyring keyring, SecureRandom random) {
@@ -37,8 +37,17 @@ public final class KeyringAead {
     this.random = random;
   }
 
+  /** Seals with {@code next}'s primary from now on and opens with its keys only (rotation, retirement). */
+  public void use(Keyring next) {
+    keyring = next;
+  }
+
+  public Keyring keyring() {
+    return keyring;
+  }
+
   public String seal(byte[] plain, byte[] associatedData) {
-    Keyring.Key key = keyring.primary();
+    Keyring.Key key = keyring.primary(); // one read of the volatile: a rotation never splits a seal
     ByteBuffer out = ByteBuffer.allocate(HEADER + NONCE + plain.length + TAG_BITS / 8);
     out.put(VERSION).putInt(key.id());
     byte[] nonce = new byte[NONCE];
