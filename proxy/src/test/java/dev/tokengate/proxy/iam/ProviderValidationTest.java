@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokengate.proxy.identity.SamlMetadata;
+import dev.tokengate.proxy.identity.StoredIdentities;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredOidcProvider;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredSamlProvider;
+import dev.tokengate.proxy.state.StateException;
+import dev.tokengate.proxy.state.StateStore;
 import dev.tokengate.proxy.sts.StsError;
 import dev.tokengate.proxy.sts.StsException;
 import java.time.Instant;
@@ -12,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -104,6 +111,45 @@ class ProviderValidationTest {
     assertEquals("2100-02-28T12:00:00Z", SamlProviderActions.validUntil(undated, "2000-02-29T12:00:00Z"));
     SamlMetadata dated = new SamlMetadata("urn:idp", List.of(), Instant.parse("2030-01-01T00:00:00.750Z"));
     assertEquals("2030-01-01T00:00:00Z", SamlProviderActions.validUntil(dated, "2024-02-28T12:00:00Z"));
+  }
+
+  @Test
+  void providersOfAStoreThatCannotBeReachedAre503() {
+    StateStore down = new StateStore() {
+      @Override
+      public Optional<Entry> get(String key) throws StateException {
+        throw new StateException("connection refused");
+      }
+
+      @Override
+      public List<Entry> list(String prefix) throws StateException {
+        throw new StateException("connection refused");
+      }
+
+      @Override
+      public long put(String key, byte[] value, long expectedRevision) throws StateException {
+        throw new StateException("connection refused");
+      }
+
+      @Override
+      public void delete(String key, long expectedRevision) throws StateException {
+        throw new StateException("connection refused");
+      }
+
+      @Override
+      public AutoCloseable watch(String prefix, Consumer<Change> listener) {
+        return () -> { };
+      }
+
+      @Override
+      public void close() {}
+    };
+    IamState state = new IamState(down);
+    assertTrue(fails(StsError.SERVICE_UNAVAILABLE, () -> state.list(StoredIdentities.OIDC_PROVIDERS,
+        StoredOidcProvider.class)).contains("connection refused"));
+    fails(StsError.SERVICE_UNAVAILABLE, () -> state.read(StoredIdentities.SAML_PROVIDERS + "x",
+        StoredSamlProvider.class));
+    assertEquals(503, StsError.SERVICE_UNAVAILABLE.status());
   }
 
   @Test
