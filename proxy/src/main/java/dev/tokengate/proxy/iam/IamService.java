@@ -125,6 +125,26 @@ public final class IamService implements QueryApi {
     actions.put("RotateSessionKeys", sealing::rotate);
     actions.put("RetireSessionKeys", sealing::retire);
     actions.put("ListSessionKeys", sealing::list);
+    OidcProviderActions oidc = new OidcProviderActions(state);
+    actions.put("CreateOpenIDConnectProvider", oidc::createOpenIDConnectProvider);
+    actions.put("GetOpenIDConnectProvider", oidc::getOpenIDConnectProvider);
+    actions.put("ListOpenIDConnectProviders", oidc::listOpenIDConnectProviders);
+    actions.put("DeleteOpenIDConnectProvider", oidc::deleteOpenIDConnectProvider);
+    actions.put("AddClientIDToOpenIDConnectProvider", oidc::addClientIDToOpenIDConnectProvider);
+    actions.put("RemoveClientIDFromOpenIDConnectProvider", oidc::removeClientIDFromOpenIDConnectProvider);
+    actions.put("UpdateOpenIDConnectProviderThumbprint", oidc::updateOpenIDConnectProviderThumbprint);
+    actions.put("TagOpenIDConnectProvider", oidc::tagOpenIDConnectProvider);
+    actions.put("UntagOpenIDConnectProvider", oidc::untagOpenIDConnectProvider);
+    actions.put("ListOpenIDConnectProviderTags", oidc::listOpenIDConnectProviderTags);
+    SamlProviderActions saml = new SamlProviderActions(state);
+    actions.put("CreateSAMLProvider", saml::createSAMLProvider);
+    actions.put("GetSAMLProvider", saml::getSAMLProvider);
+    actions.put("ListSAMLProviders", saml::listSAMLProviders);
+    actions.put("UpdateSAMLProvider", saml::updateSAMLProvider);
+    actions.put("DeleteSAMLProvider", saml::deleteSAMLProvider);
+    actions.put("TagSAMLProvider", saml::tagSAMLProvider);
+    actions.put("UntagSAMLProvider", saml::untagSAMLProvider);
+    actions.put("ListSAMLProviderTags", saml::listSAMLProviderTags);
   }
 
   @Override

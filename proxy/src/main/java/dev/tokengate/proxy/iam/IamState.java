@@ -5,6 +5,7 @@ import dev.tokengate.proxy.state.StateException;
 import dev.tokengate.proxy.state.StateStore;
 import dev.tokengate.proxy.sts.StsError;
 import dev.tokengate.proxy.sts.StsException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,15 @@ final class IamState {
   <T> Optional<T> read(String key, Class<T> type) throws StsException {
     try {
       return store.get(key).map(e -> StoredIdentities.read(e.value(), type, key));
+    } catch (StateException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** Every document under {@code prefix}, in key order. */
+  <T> List<T> list(String prefix, Class<T> type) throws StsException {
+    try {
+      return store.list(prefix).stream().map(e -> StoredIdentities.read(e.value(), type, e.key())).toList();
     } catch (StateException e) {
       throw unavailable(e);
     }

@@ -4,13 +4,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The wire form of identities kept in the {@code StateStore} (created through the IAM API), one
  * JSON document per entity under {@code iam/users/NAME}, {@code iam/roles/NAME} and {@code
- * iam/access-keys/ID}. Stable field names; unknown fields are refused so a newer writer's document
+ * iam/access-keys/ID} (and the others below). Stable field names; unknown fields are refused so a newer writer's document
  * is never half-read.
  */
 public final class StoredIdentities {
@@ -19,6 +21,9 @@ public final class StoredIdentities {
   public static final String ACCESS_KEYS = "iam/access-keys/";
   public static final String GROUPS = "iam/groups/";
   public static final String POLICIES = "iam/policies/";
+  /** OIDC providers, by {@link #oidcProviderKey}. */
+  public static final String OIDC_PROVIDERS = "iam/oidc-providers/";
+  public static final String SAML_PROVIDERS = "iam/saml-providers/";
 
   static final ObjectMapper JSON = new ObjectMapper()
       .setSerializationInclusion(JsonInclude.Include.NON_NULL)
@@ -53,6 +58,25 @@ public final class StoredIdentities {
     public boolean active() {
       return "Active".equals(status);
     }
+  }
+
+  /**
+   * An OpenID Connect provider: its issuer URL ({@code https://HOST[/PATH]}, which is also its
+   * identity), the audiences it may issue tokens for and its servers' certificate thumbprints.
+   */
+  public record StoredOidcProvider(String url, List<String> clientIds, List<String> thumbprints, String createDate,
+      Map<String, String> tags) {}
+
+  /** A SAML identity provider: its metadata document as given, and when it stops being trusted. */
+  public record StoredSamlProvider(String name, String metadataDocument, String createDate, String validUntil,
+      Map<String, String> tags) {}
+
+  /**
+   * The key of an OIDC provider: its URL without {@code https://}, percent-encoded so the
+   * slashes of a path stay inside one key segment (and no two URLs share a key).
+   */
+  public static String oidcProviderKey(String hostAndPath) {
+    return OIDC_PROVIDERS + URLEncoder.encode(hostAndPath, StandardCharsets.UTF_8);
   }
 
   public static byte[] write(Object entity) {
