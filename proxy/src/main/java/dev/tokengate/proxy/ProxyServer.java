@@ -13,7 +13,10 @@ import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.BootstrapAdmin;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.config.StateConfig;
 import dev.tokengate.proxy.state.EmbeddedStateStore;
+import dev.tokengate.proxy.state.EtcdStateStore;
+import dev.tokengate.proxy.state.StateFreshness;
 import dev.tokengate.proxy.state.StateException;
 import dev.tokengate.proxy.state.StateStore;
 import dev.tokengate.proxy.revocation.RevocationList;
@@ -88,7 +91,7 @@ public final class ProxyServer implements AutoCloseable {
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
     SecureRandom random = new SecureRandom();
     this.admin = BootstrapAdmin.loadOrCreate(dataDir, random);
-    this.state = openState(dataDir);
+    this.state = openState(config.state(), dataDir);
     // Policies are checked before anything starts, so a bad one fails fast with its message.
     this.identities = new IdentityStore(config, admin, state);
     this.revocations = openRevocations(state, clock);
@@ -129,7 +132,8 @@ public final class ProxyServer implements AutoCloseable {
           new BackendPool(new InetSocketAddress(backend.uri().getHost(), portOf(backend)), config.backendTimeouts(),
               new BackendCircuit(config.backendCircuitBreaker().failures(), config.backendCircuitBreaker().open(),
                   System::nanoTime));
-      CredentialResolver credentials = new CredentialResolver(identities, sealer, clock, revocations::check);
+      CredentialResolver credentials = new CredentialResolver(identities, sealer, clock, revocations::check,
+          new StateFreshness(state, config.state().staleAfter(), clock));
       // Store I/O stays off the event loops: expired revocations are pruned on a thread of their own.
       pruner.scheduleWithFixedDelay(revocations::prune, 1, 1, TimeUnit.MINUTES);
       // The backend checks our signature against its own clock: always sign with real time.
@@ -242,15 +246,16 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  /** The embedded state store under the data dir; a state file that does not parse stops the start. */
-  private static StateStore openState(Path dataDir) throws IOException {
+  /** The configured state store; one that cannot be opened (a corrupt file, etcd unreachable) stops the start. */
+  private static StateStore openState(StateConfig config, Path dataDir) throws IOException {
     try {
-      return EmbeddedStateStore.open(dataDir);
+      return config.etcd()
+          ? EtcdStateStore.open(config.endpoints(), config.prefix(), config.timeout())
+          : EmbeddedStateStore.open(dataDir);
     } catch (StateException e) {
       throw new IOException(e.getMessage(), e);
     }
   }
-
 
   private void shutdownLoops() {
     bosses.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
  * acceptSigV2: false            # legacy SigV2 (s3cmd --signature-v2, rclone --s3-v2-auth)
  * virtualHostDomains: [s3.local] # Host bucket.s3.local names the bucket (virtual-hosted style)
  * limits: {...}                 # timeouts and sizes per client; see LimitsConfig
+ * state: {engine: etcd, ...}    # where identities live; see StateConfig
  * users: [...]                  # see UserConfig
  * roles: [...]                  # see RoleConfig
  * </pre>
@@ -60,7 +61,8 @@ public record ProxyConfig(
     @JsonProperty("virtualHostDomains") List<String> virtualHostDomains,
     @JsonProperty("backendTimeouts") BackendTimeouts backendTimeouts,
     @JsonProperty("backendCircuitBreaker") BackendCircuitBreaker backendCircuitBreaker,
-    @JsonProperty("limits") LimitsConfig limits) {
+    @JsonProperty("limits") LimitsConfig limits,
+    @JsonProperty("state") StateConfig state) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
@@ -78,16 +80,17 @@ public record ProxyConfig(
     backendTimeouts = backendTimeouts == null ? BackendTimeouts.defaults() : backendTimeouts;
     backendCircuitBreaker = backendCircuitBreaker == null ? BackendCircuitBreaker.defaults() : backendCircuitBreaker;
     limits = limits == null ? LimitsConfig.defaults() : limits;
+    state = state == null ? StateConfig.defaults() : state;
   }
 
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
-    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The defaults with a listen address and a data directory. */
   public static ProxyConfig of(String listen, String dataDir) {
-    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static ProxyConfig load(Path file) throws IOException {
@@ -135,6 +138,7 @@ public record ProxyConfig(
     backendTimeouts.problems("backendTimeouts", problems);
     backendCircuitBreaker.problems("backendCircuitBreaker", problems);
     limits.problems("limits", problems);
+    state.problems("state", problems);
     Set<String> keyIds = new HashSet<>();
     Set<String> userNames = new HashSet<>();
     for (int i = 0; i < users.size(); i++) {

@@ -7,6 +7,7 @@ import dev.tokengate.proxy.s3.S3Exception;
 import dev.tokengate.proxy.sts.InvalidSessionTokenException;
 import dev.tokengate.proxy.sts.SessionSealer;
 import dev.tokengate.sigv4.ParsedAuthorization;
+import dev.tokengate.proxy.state.StateFreshness;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ public class CredentialResolver {
   private final SessionSealer sealer;
   private final Clock clock;
   private final Revocations revocations;
+  private final StateFreshness freshness;
 
   /** What the resolver asks of the revocation list (in memory, no I/O). */
   @FunctionalInterface
@@ -37,14 +39,16 @@ public class CredentialResolver {
   }
 
   public CredentialResolver(IdentityStore identities, SessionSealer sealer, Clock clock) {
-    this(identities, sealer, clock, s -> java.util.Optional.empty());
+    this(identities, sealer, clock, s -> java.util.Optional.empty(), StateFreshness.always());
   }
 
-  public CredentialResolver(IdentityStore identities, SessionSealer sealer, Clock clock, Revocations revocations) {
+  public CredentialResolver(IdentityStore identities, SessionSealer sealer, Clock clock, Revocations revocations,
+      StateFreshness freshness) {
     this.identities = identities;
     this.sealer = sealer;
     this.clock = clock;
     this.revocations = revocations;
+    this.freshness = freshness;
   }
 
   public ResolvedCredential resolve(ParsedAuthorization auth) throws S3Exception {
@@ -53,6 +57,13 @@ public class CredentialResolver {
 
   /** The same resolution for credentials named elsewhere than in a signature (a POST form's fields). */
   public ResolvedCredential resolve(String keyId, String securityToken) throws S3Exception {
+    java.util.Optional<java.time.Duration> stale = freshness.staleFor();
+    if (stale.isPresent()) {
+      // Fail closed: a revocation or key deletion written meanwhile would go unseen.
+      throw new S3Exception(S3Error.SERVICE_UNAVAILABLE, "The identity store has been unreachable for "
+          + stale.get().toSeconds() + " s (more than " + freshness.staleAfter().toSeconds()
+          + " s); requests are refused until it is back.");
+    }
     if (keyId.startsWith("ASIA")) {
       return resolveSession(keyId, securityToken);
     }

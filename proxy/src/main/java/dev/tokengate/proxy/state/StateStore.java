@@ -54,6 +54,14 @@ public interface StateStore extends AutoCloseable {
    */
   AutoCloseable watch(String prefix, Consumer<Change> listener) throws StateException;
 
+  /**
+   * When the store last answered, for a store that can become unreachable (etcd); empty for one
+   * that is always at hand (embedded files).
+   */
+  default Optional<java.time.Instant> lastContact() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 }
