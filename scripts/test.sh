@@ -9,6 +9,8 @@ need=()
 command -v s3cmd >/dev/null 2>&1 || need+=(s3cmd)
 command -v rclone >/dev/null 2>&1 || need+=(rclone)
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || need+=(python3-boto3)
+# The etcd state engine's tests start a real etcd on loopback.
+[ -x /usr/bin/etcd ] || need+=(etcd-server)
 # What the ceph/s3-tests gate (conformance/run.sh) runs the suite with.
 /usr/bin/python3 -c 'import pytest, xdist, pytest_timeout, munch, isodate, pytz, requests, dateutil, yaml' \
   >/dev/null 2>&1 || need+=(python3-pytest python3-pytest-xdist python3-pytest-timeout python3-munch

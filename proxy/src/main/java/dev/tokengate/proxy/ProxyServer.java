@@ -133,7 +133,7 @@ public final class ProxyServer implements AutoCloseable {
               new BackendCircuit(config.backendCircuitBreaker().failures(), config.backendCircuitBreaker().open(),
                   System::nanoTime));
       CredentialResolver credentials = new CredentialResolver(identities, sealer, clock, revocations::check,
-          new StateFreshness(state, config.state().staleAfter(), clock));
+          new StateFreshness(state, config.state().staleAfter(), Clock.systemUTC())); // lastContact is real time
       // Store I/O stays off the event loops: expired revocations are pruned on a thread of their own.
       pruner.scheduleWithFixedDelay(revocations::prune, 1, 1, TimeUnit.MINUTES);
       // The backend checks our signature against its own clock: always sign with real time.

@@ -56,7 +56,7 @@ public final class IamService implements QueryApi {
     if (identities.state() == null) {
       return; // configured identities only: nothing to change
     }
-    IamState state = new IamState(identities.state());
+    IamState state = new IamState(identities.state(), identities::refresh);
     UserActions users = new UserActions(identities, state, random);
     actions.put("CreateUser", users::createUser);
     actions.put("GetUser", users::getUser);

@@ -17,9 +17,12 @@ final class IamState {
   private static final int ATTEMPTS = 8;
 
   private final StateStore store;
+  private final Runnable afterWrite;
 
-  IamState(StateStore store) {
+  /** @param afterWrite brings the caller's view up to date after each write (read-your-writes) */
+  IamState(StateStore store, Runnable afterWrite) {
     this.store = store;
+    this.afterWrite = afterWrite;
   }
 
   <T> Optional<T> read(String key, Class<T> type) throws StsException {
@@ -43,6 +46,7 @@ final class IamState {
   boolean create(String key, Object doc) throws StsException {
     try {
       store.put(key, StoredIdentities.write(doc), StateStore.ABSENT);
+      afterWrite.run();
       return true;
     } catch (StateException.Conflict e) {
       return false;
@@ -66,6 +70,7 @@ final class IamState {
         }
         T next = change.apply(StoredIdentities.read(current.get().value(), type, key));
         store.put(key, StoredIdentities.write(next), current.get().revision());
+        afterWrite.run();
         return next;
       } catch (StateException.Conflict e) {
         // changed meanwhile: read again
@@ -85,6 +90,7 @@ final class IamState {
           return false;
         }
         store.delete(key, current.get().revision());
+        afterWrite.run();
         return true;
       } catch (StateException.Conflict e) {
         // changed meanwhile: read again

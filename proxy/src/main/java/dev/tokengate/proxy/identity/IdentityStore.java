@@ -99,8 +99,12 @@ public final class IdentityStore {
     }
   }
 
-  /** Builds the next view after a change; a view that cannot be built leaves the last one in force. */
-  private synchronized void refresh() {
+  /**
+   * Builds the next view after a change; a view that cannot be built leaves the last one in force.
+   * The IAM API calls it after its own writes, so a replica reads what it just wrote even when the
+   * store's watch reports it later (etcd).
+   */
+  public synchronized void refresh() {
     try {
       view = build();
     } catch (StateException | IllegalArgumentException e) {

@@ -52,6 +52,15 @@ public final class EtcdStateStore implements StateStore {
     t.setDaemon(true);
     return t;
   });
+  /**
+   * Watch listeners run here, in revision order, never on the client's own threads: a listener
+   * that reads the store (the identity view re-lists) would otherwise wait on itself.
+   */
+  private final java.util.concurrent.ExecutorService deliveries = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "etcd-watch");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile Instant lastContact;
 
   private EtcdStateStore(List<String> endpoints, String prefix, Duration timeout) {
@@ -194,20 +203,32 @@ public final class EtcdStateStore implements StateStore {
       }
       next = fromRevision;
       WatchOption options = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
-      watcher = client.getWatchClient().watch(bytes(prefix + keyPrefix), options, Watch.listener(response -> {
-        for (WatchEvent e : response.getEvents()) {
-          KeyValue v = e.getKeyValue();
-          String key = ourKey(v);
-          if (e.getEventType() == WatchEvent.EventType.DELETE) {
-            known.remove(key);
-            listener.accept(new Change(key, null, v.getModRevision()));
-          } else if (e.getEventType() == WatchEvent.EventType.PUT) {
-            known.add(key);
-            listener.accept(new Change(key, v.getValue().getBytes(), v.getModRevision()));
-          }
-          next = Math.max(next, v.getModRevision() + 1);
+      watcher = client.getWatchClient().watch(bytes(prefix + keyPrefix), options, Watch.listener(
+          response -> {
+            try {
+              deliveries.execute(() -> deliver(response));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+              // the store is closing
+            }
+          }, error -> restartLater(error.getMessage())));
+    }
+
+    private void deliver(io.etcd.jetcd.watch.WatchResponse response) {
+      if (closed) {
+        return;
+      }
+      for (WatchEvent e : response.getEvents()) {
+        KeyValue v = e.getKeyValue();
+        String key = ourKey(v);
+        if (e.getEventType() == WatchEvent.EventType.DELETE) {
+          known.remove(key);
+          listener.accept(new Change(key, null, v.getModRevision()));
+        } else if (e.getEventType() == WatchEvent.EventType.PUT) {
+          known.add(key);
+          listener.accept(new Change(key, v.getValue().getBytes(), v.getModRevision()));
         }
-      }, error -> restartLater(error.getMessage())));
+        next = Math.max(next, v.getModRevision() + 1);
+      }
     }
 
     private void restartLater(String why) {
@@ -215,7 +236,11 @@ public final class EtcdStateStore implements StateStore {
         return;
       }
       LOG.warn("etcd watch on {} failed ({}); resuming", keyPrefix, why);
-      timer.schedule(this::resume, 1, TimeUnit.SECONDS);
+      try {
+        timer.schedule(() -> deliveries.execute(this::resume), 1, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        // the store is closing
+      }
     }
 
     /** Re-lists the prefix (etcd may have compacted what we missed) and delivers the difference. */
@@ -263,6 +288,7 @@ public final class EtcdStateStore implements StateStore {
   @Override
   public void close() {
     timer.shutdownNow();
+    deliveries.shutdownNow();
     client.close();
   }
 }

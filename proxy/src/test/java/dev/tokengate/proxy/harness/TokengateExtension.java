@@ -49,7 +49,7 @@ public final class TokengateExtension implements BeforeAllCallback, AfterAllCall
   private static final Set<String> OWN_KEYS = Set.of("listen", "dataDir", "backend");
   private static final YAMLMapper YAML = new YAMLMapper();
 
-  private enum BackendKind { SHARED, EMBEDDED, SPY, FAKE }
+  private enum BackendKind { SHARED, EMBEDDED, SPY, FAKE, REPLICA }
 
   private final ObjectNode fragment;
   private Clock clock = Clock.systemUTC();
@@ -59,6 +59,7 @@ public final class TokengateExtension implements BeforeAllCallback, AfterAllCall
   private Boolean acceptSigV2;
   private List<String> virtualHostDomains;
   private Path fixedDataDir;
+  private TokengateExtension replicaOf;
 
   private boolean classScoped;
   private SharedBackend shared;
@@ -130,6 +131,16 @@ public final class TokengateExtension implements BeforeAllCallback, AfterAllCall
     return this;
   }
 
+  /**
+   * Forwards to the backend of {@code first} (registered, so started, before this one): a second
+   * replica of one deployment.
+   */
+  public TokengateExtension replicaOf(TokengateExtension first) {
+    this.kind = BackendKind.REPLICA;
+    this.replicaOf = first;
+    return this;
+  }
+
   /** A {@link BackendSpy} that answers every request with {@code responder} (no real store). */
   public TokengateExtension fakeBackend(BackendSpy.Responder responder) {
     this.kind = BackendKind.FAKE;
@@ -192,6 +203,7 @@ public final class TokengateExtension implements BeforeAllCallback, AfterAllCall
         spy = BackendSpy.fake(fakeResponder);
         backend = spy.backendConfig(new BackendConfig("http://127.0.0.1:1", "FAKEBACKENDKEY000000", "fake-backend-secret", null));
       }
+      case REPLICA -> backend = replicaOf.backendConfig();
       case EMBEDDED -> { }
     }
     dataDir = fixedDataDir != null ? fixedDataDir : Files.createTempDirectory("tokengate-test-");
@@ -319,7 +331,7 @@ public final class TokengateExtension implements BeforeAllCallback, AfterAllCall
   public BackendView backend() {
     return switch (kind) {
       case SHARED, SPY -> new BackendView(sharedBackend().config());
-      case EMBEDDED -> new BackendView(server().backend());
+      case EMBEDDED, REPLICA -> new BackendView(server().backend());
       case FAKE -> throw new IllegalStateException("a fake backend has no store; use spy().requests()");
     };
   }

@@ -144,7 +144,7 @@ class ProviderValidationTest {
       @Override
       public void close() {}
     };
-    IamState state = new IamState(down);
+    IamState state = new IamState(down, () -> { });
     assertTrue(fails(StsError.SERVICE_UNAVAILABLE, () -> state.list(StoredIdentities.OIDC_PROVIDERS,
         StoredOidcProvider.class)).contains("connection refused"));
     fails(StsError.SERVICE_UNAVAILABLE, () -> state.read(StoredIdentities.SAML_PROVIDERS + "x",

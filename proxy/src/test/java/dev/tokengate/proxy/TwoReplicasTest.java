@@ -1,0 +1,197 @@
+package dev.tokengate.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokengate.proxy.cli.KeysCommand;
+import dev.tokengate.proxy.cli.RevokeCommand;
+import dev.tokengate.proxy.harness.CliRunner;
+import dev.tokengate.proxy.harness.Credentials;
+import dev.tokengate.proxy.harness.EtcdServer;
+import dev.tokengate.proxy.harness.RawS3Client;
+import dev.tokengate.proxy.harness.StsClient;
+import dev.tokengate.proxy.harness.TokengateExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two replicas on loopback sharing one etcd and one backend: a session minted on A works on B; a
+ * user created on A signs requests to B within a second; a revocation on A is refused on B within a
+ * second; a key rotation on A is followed by B; with etcd stopped, IAM writes are 503 and S3 keeps
+ * working from the last state seen until staleAfterSeconds, then is refused (503) until etcd is
+ * back. The propagation delays are printed.
+ */
+@Timeout(300)
+class TwoReplicasTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String OPERATOR_KEY = "AKIAREPLICAOPERATOR1";
+  static final String OPERATOR_SECRET = "replica-operator-secret-replica-op-0001";
+  static final Credentials OPERATOR = Credentials.of(OPERATOR_KEY, OPERATOR_SECRET);
+
+  @TempDir static Path dir;
+  static EtcdServer etcd;
+  static int runs;
+
+  @BeforeAll
+  static void startEtcd() throws Exception {
+    etcd = EtcdServer.start(dir.resolve("etcd"));
+  }
+
+  @AfterAll
+  static void stopEtcd() throws Exception {
+    etcd.close();
+  }
+
+  static String config(String prefix) {
+    return """
+        state: {engine: etcd, endpoints: ["%s"], prefix: %s, timeoutSeconds: 1, staleAfterSeconds: 3}
+        users:
+          - name: operator
+            accessKeys: [{id: %s, secret: %s}]
+            managedPolicies: [arn:aws:iam::aws:policy/AdministratorAccess]
+        """.formatted(etcd.endpoint(), prefix, OPERATOR_KEY, OPERATOR_SECRET);
+  }
+
+  /** Each test's deployment on keys of its own. */
+  final String prefix = "/replicas-" + (++runs) + "-" + System.nanoTime() + "/";
+  @RegisterExtension final TokengateExtension a = TokengateExtension.withConfig(config(prefix));
+  @RegisterExtension final TokengateExtension b = TokengateExtension.withConfig(config(prefix)).replicaOf(a);
+
+  @TempDir Path work;
+
+  private JsonNode iamOnA(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/aws", "--endpoint-url", a.endpoint(), "--region",
+        "us-east-1", "--output", "json"));
+    command.addAll(List.of(args));
+    CliRunner.Result r = new CliRunner(CliRunner.awsEnv(work, OPERATOR_KEY, OPERATOR_SECRET)).run(work,
+        command.toArray(String[]::new));
+    assertEquals(0, r.exitCode(), r.all());
+    return r.stdout().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.stdout());
+  }
+
+  private static int command(boolean keys, List<String> args, StringBuilder out) {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", OPERATOR_KEY, "AWS_SECRET_ACCESS_KEY", OPERATOR_SECRET);
+    int exit = keys
+        ? KeysCommand.run(args, env, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8))
+        : RevokeCommand.run(args, env, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+    out.append(o.toString(StandardCharsets.UTF_8)).append(e.toString(StandardCharsets.UTF_8));
+    return exit;
+  }
+
+  /** Polls {@code s3 GET path} on {@code replica} until {@code done} holds (≤ 10 s); returns the milliseconds. */
+  private static long until(TokengateExtension replica, Credentials c, String path,
+      Predicate<HttpResponse<String>> done) throws Exception {
+    RawS3Client client = new RawS3Client(replica.endpoint(), c, Clock.systemUTC());
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(10);
+    HttpResponse<String> last = null;
+    while (System.nanoTime() < deadline) {
+      last = client.get(path);
+      if (done.test(last)) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("not within 10 s; last answer " + (last == null ? "none" : last.statusCode() + " " + last.body()));
+  }
+
+  @Test
+  void replicasShareSessionsUsersRevocationsAndKeys() throws Exception {
+    RawS3Client opA = new RawS3Client(a.endpoint(), OPERATOR, Clock.systemUTC());
+    assertEquals(200, opA.put("/replicated", "").statusCode());
+
+    // A session minted on A opens on B (one keyring in the store).
+    StsClient.Response minted = a.sts().call(OPERATOR_KEY, OPERATOR_SECRET, null, "GetSessionToken", Map.of());
+    assertEquals(200, minted.status(), minted.body());
+    Credentials session = minted.credentials("GetSessionToken");
+    assertEquals(200, new RawS3Client(b.endpoint(), session, Clock.systemUTC()).get("/replicated").statusCode());
+
+    // A user created on A signs requests to B within a second.
+    iamOnA("iam", "create-user", "--user-name", "replicated");
+    iamOnA("iam", "attach-user-policy", "--user-name", "replicated", "--policy-arn",
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess");
+    JsonNode key = iamOnA("iam", "create-access-key", "--user-name", "replicated");
+    Credentials user = Credentials.of(key.at("/AccessKey/AccessKeyId").asText(),
+        key.at("/AccessKey/SecretAccessKey").asText());
+    long userMs = until(b, user, "/replicated", r -> r.statusCode() == 200);
+    System.out.println("replicas: a user created on A signed a request to B after " + userMs + " ms");
+    assertTrue(userMs < 1000, userMs + " ms");
+
+    // A revocation on A is refused on B within a second.
+    StsClient.Response userSession = a.sts().call(user.accessKeyId(), user.secretAccessKey(), null, "GetSessionToken",
+        Map.of());
+    Credentials revocable = userSession.credentials("GetSessionToken");
+    assertEquals(200, new RawS3Client(b.endpoint(), revocable, Clock.systemUTC()).get("/replicated").statusCode());
+    StringBuilder out = new StringBuilder();
+    assertEquals(0, command(false, List.of("--endpoint", a.endpoint(), "--session", revocable.accessKeyId()), out),
+        out.toString());
+    long revokeMs = until(b, revocable, "/replicated", r -> r.statusCode() == 403 && r.body().contains("revoked"));
+    System.out.println("replicas: a session revoked on A was refused on B after " + revokeMs + " ms");
+    assertTrue(revokeMs < 1000, revokeMs + " ms");
+
+    // A key rotation on A: B seals with the new primary too, and still opens older tokens.
+    out.setLength(0);
+    assertEquals(0, command(true, List.of("rotate", "--endpoint", a.endpoint()), out), out.toString());
+    String primary = out.toString().lines().filter(l -> l.endsWith(" primary")).findFirst().orElseThrow();
+    long rotateMs = 0;
+    long t0 = System.nanoTime();
+    while (true) {
+      StringBuilder onB = new StringBuilder();
+      assertEquals(0, command(true, List.of("list", "--endpoint", b.endpoint()), onB), onB.toString());
+      if (onB.toString().contains(primary)) {
+        rotateMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        break;
+      }
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "B never followed the rotation: " + onB);
+      Thread.sleep(20);
+    }
+    System.out.println("replicas: a key rotation on A was in force on B after " + rotateMs + " ms");
+    StsClient.Response fresh = b.sts().call(OPERATOR_KEY, OPERATOR_SECRET, null, "GetSessionToken", Map.of());
+    assertEquals(200, new RawS3Client(a.endpoint(), fresh.credentials("GetSessionToken"), Clock.systemUTC())
+        .get("/replicated").statusCode(), "minted on B with the new key, opened on A");
+    assertEquals(200, new RawS3Client(b.endpoint(), session, Clock.systemUTC()).get("/replicated").statusCode(),
+        "the older token still opens");
+  }
+
+  @Test
+  void withEtcdDownIamWritesAre503AndS3FailsClosedAfterStaleAfter() throws Exception {
+    RawS3Client opB = new RawS3Client(b.endpoint(), OPERATOR, Clock.systemUTC());
+    assertEquals(200, opB.put("/outage", "").statusCode());
+    etcd.stop();
+    try {
+      assertEquals(200, opB.get("/outage").statusCode(), "the last state seen serves for a while");
+      StringBuilder out = new StringBuilder();
+      assertEquals(1, command(false, List.of("--endpoint", a.endpoint(), "--user", "operator"), out), out.toString());
+      assertTrue(out.toString().contains("503 ServiceUnavailable"), out.toString());
+      long closedMs = until(b, OPERATOR, "/outage", r -> r.statusCode() == 503);
+      HttpResponse<String> refused = opB.get("/outage");
+      assertEquals("ServiceUnavailable", RawS3Client.element(refused.body(), "Code"), refused.body());
+      System.out.println("replicas: etcd down; S3 on B refused (fail closed) after a further " + closedMs + " ms");
+      StsClient.Response sts = b.sts().call(OPERATOR_KEY, OPERATOR_SECRET, null, "GetCallerIdentity", Map.of());
+      assertEquals(503, sts.status(), sts.body());
+    } finally {
+      etcd.start();
+    }
+    long backMs = until(b, OPERATOR, "/outage", r -> r.statusCode() == 200);
+    System.out.println("replicas: etcd back; S3 on B served again after " + backMs + " ms");
+  }
+}
