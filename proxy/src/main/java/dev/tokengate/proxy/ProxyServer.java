@@ -39,7 +39,6 @@ import dev.tokengate.proxy.sts.FileMfaCodeLedger;
 import dev.tokengate.proxy.sts.StsService;
 import dev.tokengate.proxy.sts.Totp;
 import dev.tokengate.proxy.token.KeyringAead;
-import dev.tokengate.proxy.token.KeyringFile;
 import dev.tokengate.proxy.token.SessionTokenSealer;
 import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SigV2Verifier;

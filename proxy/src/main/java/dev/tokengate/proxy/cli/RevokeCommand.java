@@ -1,26 +1,10 @@
 package dev.tokengate.proxy.cli;
 
-import dev.tokengate.proxy.identity.BootstrapAdmin;
-import dev.tokengate.sigv4.RequestSigner;
-import dev.tokengate.sigv4.SignedRequest;
-import dev.tokengate.sigv4.SigningKeyCache;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
