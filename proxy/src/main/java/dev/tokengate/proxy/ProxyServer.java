@@ -130,7 +130,8 @@ public final class ProxyServer implements AutoCloseable {
                           new Totp(6), mfaLedger, clock),
                       Service.IAM,
                       new IamService(identities, permissions, contexts,
-                          new PolicySimulation(identities, permissions, bucketPolicies, contexts), random)),
+                          new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
+                          mfaLedger, clock)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   unmodifiableRegions,
@@ -206,6 +207,7 @@ public final class ProxyServer implements AutoCloseable {
     pool.close();
     shutdownLoops();
     mfaLedger.close();
+    identities.keyUsage().close();
     state.close();
     if (embedded != null) {
       embedded.close();

@@ -6,6 +6,7 @@ import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.sts.MfaCodeLedger;
 import dev.tokengate.proxy.sts.QueryApi;
 import dev.tokengate.proxy.sts.QueryXml;
 import dev.tokengate.proxy.sts.SessionCallRules;
@@ -14,6 +15,7 @@ import dev.tokengate.proxy.sts.StsException;
 import dev.tokengate.proxy.sts.StsRequest;
 import dev.tokengate.proxy.sts.StsXmlNamespace;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -40,7 +42,7 @@ public final class IamService implements QueryApi {
   private final Map<String, Action> actions = new HashMap<>();
 
   public IamService(IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts,
-      PolicySimulation simulation, SecureRandom random) {
+      PolicySimulation simulation, SecureRandom random, MfaCodeLedger mfaLedger, Clock clock) {
     this.identities = identities;
     this.permissions = permissions;
     this.contexts = contexts;
@@ -107,6 +109,16 @@ public final class IamService implements QueryApi {
     actions.put("AttachRolePolicy", roles::attachRolePolicy);
     actions.put("DetachRolePolicy", roles::detachRolePolicy);
     actions.put("ListAttachedRolePolicies", roles::listAttachedRolePolicies);
+    MfaDeviceActions mfa = new MfaDeviceActions(identities, state, random, mfaLedger, clock);
+    actions.put("CreateVirtualMFADevice", mfa::createVirtualMFADevice);
+    actions.put("EnableMFADevice", mfa::enableMFADevice);
+    actions.put("DeactivateMFADevice", mfa::deactivateMFADevice);
+    actions.put("DeleteVirtualMFADevice", mfa::deleteVirtualMFADevice);
+    actions.put("ListMFADevices", mfa::listMFADevices);
+    actions.put("ListVirtualMFADevices", mfa::listVirtualMFADevices);
+    AccountActions account = new AccountActions(identities, state);
+    actions.put("GetAccountSummary", account::getAccountSummary);
+    actions.put("GetAccessKeyLastUsed", account::getAccessKeyLastUsed);
   }
 
   @Override

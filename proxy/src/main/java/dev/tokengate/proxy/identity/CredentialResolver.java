@@ -51,6 +51,16 @@ public class CredentialResolver {
     return new ResolvedCredential(key.secretAccessKey(), Caller.of(key.owner(), identities.accountId()));
   }
 
+  /**
+   * Called once the signature made with {@code keyId} verified: records the use of a long-term key
+   * (GetAccessKeyLastUsed), in memory only. Temporary keys are not tracked, as on AWS.
+   */
+  public void authenticated(String keyId, String service, String region) {
+    if (!keyId.startsWith("ASIA")) {
+      identities.keyUsage().record(keyId, service, region, clock.instant());
+    }
+  }
+
   /** An empty token header counts as none, for long-term and temporary keys alike. */
   private static boolean hasToken(String token) {
     return token != null && !token.isEmpty();

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The wire form of identities kept in the {@code StateStore} (created through the IAM API), one
  * JSON document per entity under {@code iam/users/NAME}, {@code iam/roles/NAME} and {@code
- * iam/access-keys/ID}. Stable field names; unknown fields are refused so a newer writer's document
+ * iam/access-keys/ID}, {@code iam/mfa-devices/NAME}. Stable field names; unknown fields are refused so a newer writer's document
  * is never half-read.
  */
 public final class StoredIdentities {
@@ -19,6 +19,7 @@ public final class StoredIdentities {
   public static final String ACCESS_KEYS = "iam/access-keys/";
   public static final String GROUPS = "iam/groups/";
   public static final String POLICIES = "iam/policies/";
+  public static final String MFA_DEVICES = "iam/mfa-devices/";
 
   static final ObjectMapper JSON = new ObjectMapper()
       .setSerializationInclusion(JsonInclude.Include.NON_NULL)
@@ -52,6 +53,17 @@ public final class StoredIdentities {
       String createDate) {
     public boolean active() {
       return "Active".equals(status);
+    }
+  }
+
+  /**
+   * A virtual MFA device: its base32 seed, and the user it is enabled for (null while unassigned).
+   * Serial number {@code arn:aws:iam::ACCT:mfa PATH NAME}.
+   */
+  public record StoredMfaDevice(String name, String path, String seed, String createDate, String userName,
+      String enableDate, Map<String, String> tags) {
+    public boolean assigned() {
+      return userName != null;
     }
   }
 

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * An IAM user: long-term keys, inline policies (JSON text by name), managed policy ARNs, an
- * optional permissions boundary and MFA seed.
+ * optional permissions boundary, and the seed and serial number of its MFA device (both null when
+ * it has none).
  */
 public record User(
     String name,
@@ -16,4 +17,5 @@ public record User(
     List<String> managedPolicyArns,
     String permissionsBoundaryArn,
     String mfaSecret,
+    String mfaSerial,
     Map<String, String> tags) {}

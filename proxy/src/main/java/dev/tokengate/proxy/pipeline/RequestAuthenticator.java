@@ -114,6 +114,8 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
         String hostBucket = virtualHosts.bucketOf(head.headers().get(HttpHeaderNames.HOST));
         ResolvedCredential resolved = credentials.resolve(v2);
         sigV2.verify(signed, v2, resolved.secretAccessKey(), hostBucket);
+        // SigV2 names no region: the preferred one stands in.
+        credentials.authenticated(v2.accessKeyId(), "s3", regions.iterator().next());
         // SigV2 does not sign the body: it streams on unchecked, as UNSIGNED-PAYLOAD would.
         return new AuthenticatedRequest(head, requestId, service, resolved.caller(), PayloadMode.UNSIGNED, null);
       }
@@ -126,6 +128,7 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
       }
       ResolvedCredential resolved = credentials.resolve(v4);
       VerifiedRequest verified = verifier.verify(signed, v4, resolved.secretAccessKey());
+      credentials.authenticated(v4.accessKeyId(), v4.credential().scope().service(), v4.credential().scope().region());
       return new AuthenticatedRequest(head, requestId, service, resolved.caller(), verified.payloadMode(), verified);
     } catch (AuthenticationException e) {
       throw AuthFailureMapper.toS3(e);
