@@ -76,6 +76,7 @@ public final class ProxyServer implements AutoCloseable {
   private final IdentityStore identities;
   private final StateStore state;
   private final FileMfaCodeLedger mfaLedger;
+  private final BucketPolicyStore bucketPolicies;
   private final RevocationList revocations;
   private final SharedKeyring keyring;
   private final ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -99,7 +100,7 @@ public final class ProxyServer implements AutoCloseable {
     KeyringAead aead = keyring.aead();
     SessionTokenSealer sealer = new SessionTokenSealer(aead);
     AuthorizationMessages messages = new AuthorizationMessages(aead);
-    BucketPolicyStore bucketPolicies = new BucketPolicyStore(dataDir, new BucketPolicyValidator(identities.accountId(),
+    this.bucketPolicies = openBucketPolicies(state, dataDir, new BucketPolicyValidator(identities.accountId(),
         new BucketPolicyValidator.KnownPrincipals() {
           @Override
           public boolean hasUser(String name) {
@@ -149,7 +150,7 @@ public final class ProxyServer implements AutoCloseable {
                       Service.IAM,
                       new IamService(identities, permissions, contexts,
                           new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
-                          revocations, keyring, clock)),
+                          revocations, keyring, mfaLedger, clock)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   unmodifiableRegions,
@@ -183,6 +184,7 @@ public final class ProxyServer implements AutoCloseable {
       pruner.shutdownNow();
       revocations.close();
       keyring.close();
+      bucketPolicies.close();
       throw e;
     }
   }
@@ -231,6 +233,8 @@ public final class ProxyServer implements AutoCloseable {
     pruner.shutdownNow();
     revocations.close();
     keyring.close();
+    bucketPolicies.close();
+    identities.keyUsage().close();
     state.close();
     if (embedded != null) {
       embedded.close();
@@ -242,6 +246,15 @@ public final class ProxyServer implements AutoCloseable {
       return new RevocationList(state, clock);
     } catch (StateException | IllegalArgumentException e) {
       throw new IOException("cannot read the session revocations: " + e.getMessage(), e);
+    }
+  }
+
+  private static BucketPolicyStore openBucketPolicies(StateStore state, Path dataDir, BucketPolicyValidator validator)
+      throws IOException {
+    try {
+      return new BucketPolicyStore(state, dataDir, validator);
+    } catch (StateException e) {
+      throw new IOException("cannot read the bucket policies: " + e.getMessage(), e);
     }
   }
 

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.harness.RawS3Client;
 import dev.tokengate.proxy.harness.TokengateExtension;
+import dev.tokengate.proxy.state.EmbeddedStateStore;
+import dev.tokengate.proxy.state.StateStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,8 +40,17 @@ class BucketPolicyLifecycleTest {
         + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::" + bucket + "/*\"}]}";
   }
 
-  private Path policyFile(String bucket) {
-    return proxy.dataDir().resolve("bucket-policies").resolve(bucket + ".json");
+  /** Whether the state store holds a policy for the bucket (read as a fresh start would). */
+  private boolean stored(String bucket) throws Exception {
+    try (StateStore state = EmbeddedStateStore.open(proxy.dataDir())) {
+      return state.get(BucketPolicyStore.PREFIX + bucket).isPresent();
+    }
+  }
+
+  private int storedCount() throws Exception {
+    try (StateStore state = EmbeddedStateStore.open(proxy.dataDir())) {
+      return state.list(BucketPolicyStore.PREFIX).size();
+    }
   }
 
   @Test
@@ -57,7 +67,7 @@ class BucketPolicyLifecycleTest {
 
     assertEquals(204, admin().delete("/reborn/k").statusCode());
     assertEquals(204, admin().delete("/reborn").statusCode());
-    assertFalse(Files.exists(policyFile("reborn")));
+    assertFalse(stored("reborn"));
     assertEquals(200, admin().put("/reborn", "").statusCode());
     assertEquals(200, admin().put("/reborn/k", "private now").statusCode());
     assertEquals(403, anonymousGet("/reborn/k"), "the old public policy no longer applies");
@@ -76,7 +86,7 @@ class BucketPolicyLifecycleTest {
       assertEquals(404, put.statusCode(), put.body());
       assertEquals("NoSuchBucket", RawS3Client.element(put.body(), "Code"));
       assertEquals("nosuchbucket", RawS3Client.element(put.body(), "BucketName"));
-      assertFalse(Files.exists(policyFile("nosuchbucket")));
+      assertFalse(stored("nosuchbucket"));
       for (String op : new String[] {"GET /nosuchbucket?policy", "DELETE /nosuchbucket?policy",
           "GET /nosuchbucket?policyStatus"}) {
         String[] parts = op.split(" ");
@@ -101,9 +111,7 @@ class BucketPolicyLifecycleTest {
         assertEquals(400, r.statusCode(), bucket + ": " + r.body());
         assertEquals("InvalidBucketName", RawS3Client.element(r.body(), "Code"), bucket);
       }
-      try (var files = Files.list(proxy.dataDir().resolve("bucket-policies"))) {
-        assertEquals(0, files.count());
-      }
+      assertEquals(0, storedCount());
       assertTrue(log.withStackTraces().isEmpty(), log.events().toString());
     }
   }
@@ -118,7 +126,7 @@ class BucketPolicyLifecycleTest {
     assertEquals(200, admin().put("/orphan", "").statusCode());
     assertEquals(200, admin().put("/orphan/k", "mine").statusCode());
     assertEquals(403, anonymousGet("/orphan/k"), "the stale public policy was dropped");
-    assertFalse(Files.exists(policyFile("orphan")));
+    assertFalse(stored("orphan"));
   }
 
   @Test
@@ -129,6 +137,6 @@ class BucketPolicyLifecycleTest {
     HttpResponse<String> again = admin().put("/kept", "");
     assertTrue(again.statusCode() == 200 || again.statusCode() == 409, again.statusCode() + " " + again.body());
     assertEquals(200, anonymousGet("/kept/k"));
-    assertTrue(Files.exists(policyFile("kept")));
+    assertTrue(stored("kept"));
   }
 }

@@ -140,6 +140,69 @@ class PolicyCliTest {
     assertDenied(refused, "iam:SimulatePrincipalPolicy");
   }
 
+  @Test
+  void customPoliciesAreSimulatedWithoutAnyStoredIdentity() throws Exception {
+    Path dir = Files.createDirectories(work.resolve("simulate-custom"));
+    CliRunner admin = new CliRunner(env(dir, proxy.admin().accessKeyId(), proxy.admin().secretAccessKey()));
+    String aws = "/usr/bin/aws";
+    String allowPhotos = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Photos\",\"Effect\":\"Allow\","
+        + "\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::photos/*\"}]}";
+    String denyDelete = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
+        + "\"Action\":\"s3:DeleteObject\",\"Resource\":\"*\"}]}";
+    String boundaryReadOnly = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+        + "\"Action\":[\"s3:GetObject\",\"s3:DeleteObject\"],\"Resource\":\"*\"}]}";
+    CliRunner.Result r = ok(admin.run(dir, aws, "--endpoint-url", proxy.endpoint(), "iam", "simulate-custom-policy",
+        "--policy-input-list", allowPhotos, denyDelete,
+        "--action-names", "s3:GetObject", "s3:DeleteObject", "s3:PutObject",
+        "--resource-arns", "arn:aws:s3:::photos/a.jpg", "arn:aws:s3:::other/a.jpg",
+        "--query", "EvaluationResults[].[EvalActionName,EvalResourceName,EvalDecision]", "--output", "text"));
+    assertEquals("""
+        s3:GetObject\tarn:aws:s3:::photos/a.jpg\tallowed
+        s3:GetObject\tarn:aws:s3:::other/a.jpg\timplicitDeny
+        s3:DeleteObject\tarn:aws:s3:::photos/a.jpg\texplicitDeny
+        s3:DeleteObject\tarn:aws:s3:::other/a.jpg\texplicitDeny
+        s3:PutObject\tarn:aws:s3:::photos/a.jpg\tallowed
+        s3:PutObject\tarn:aws:s3:::other/a.jpg\timplicitDeny
+        """, r.stdout());
+    CliRunner.Result matched = ok(admin.run(dir, aws, "--endpoint-url", proxy.endpoint(), "iam",
+        "simulate-custom-policy", "--policy-input-list", allowPhotos, "--action-names", "s3:GetObject",
+        "--resource-arns", "arn:aws:s3:::photos/a.jpg",
+        "--query", "EvaluationResults[0].MatchedStatements[0].SourcePolicyId", "--output", "text"));
+    assertEquals("PolicyInputList.1#Photos\n", matched.stdout());
+
+    // A boundary caps what the identity policies allow.
+    CliRunner.Result bounded = ok(admin.run(dir, aws, "--endpoint-url", proxy.endpoint(), "iam",
+        "simulate-custom-policy", "--policy-input-list", allowPhotos,
+        "--permissions-boundary-policy-input-list", boundaryReadOnly,
+        "--action-names", "s3:GetObject", "s3:PutObject", "--resource-arns", "arn:aws:s3:::photos/a.jpg",
+        "--query", "EvaluationResults[].EvalDecision", "--output", "text"));
+    assertEquals("allowed\timplicitDeny\n", bounded.stdout());
+
+    // The caller's name reaches policy variables; a resource policy needs a caller.
+    String ownHome = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+        + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::shared/home/${aws:username}/*\"}]}";
+    CliRunner.Result asBob = ok(admin.run(dir, aws, "--endpoint-url", proxy.endpoint(), "iam",
+        "simulate-custom-policy", "--policy-input-list", ownHome, "--caller-arn", "arn:aws:iam::123456789012:user/bob",
+        "--action-names", "s3:GetObject",
+        "--resource-arns", "arn:aws:s3:::shared/home/bob/x", "arn:aws:s3:::shared/home/reader/x",
+        "--query", "EvaluationResults[].EvalDecision", "--output", "text"));
+    assertEquals("allowed\timplicitDeny\n", asBob.stdout());
+    CliRunner.Result noCaller = admin.run(dir, aws, "--endpoint-url", proxy.endpoint(), "iam",
+        "simulate-custom-policy", "--policy-input-list", allowPhotos, "--resource-policy", allowPhotos,
+        "--action-names", "s3:GetObject");
+    assertTrue(noCaller.exitCode() != 0 && noCaller.all().contains("InvalidInput"), noCaller.all());
+    CliRunner.Result malformed = admin.run(dir, aws, "--endpoint-url", proxy.endpoint(), "iam",
+        "simulate-custom-policy", "--policy-input-list", "{\"Statement\": [", "--action-names", "s3:GetObject");
+    assertTrue(malformed.exitCode() != 0 && malformed.all().contains("InvalidInput")
+        && malformed.all().contains("PolicyInputList.1"), malformed.all());
+
+    // Only callers allowed iam:SimulateCustomPolicy may simulate.
+    CliRunner.Result refused = admin.withEnv(env(dir, BOB_KEY, BOB_SECRET)).run(dir, aws, "--endpoint-url",
+        proxy.endpoint(), "iam", "simulate-custom-policy", "--policy-input-list", allowPhotos,
+        "--action-names", "s3:GetObject");
+    assertDenied(refused, "iam:SimulateCustomPolicy");
+  }
+
   private static void assertDenied(CliRunner.Result r, String expected) {
     assertTrue(r.exitCode() != 0, "must fail: " + r.all());
     assertTrue(r.all().contains("AccessDenied") || r.all().contains("Forbidden"), r.all());

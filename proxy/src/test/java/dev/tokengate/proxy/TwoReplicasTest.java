@@ -15,6 +15,9 @@ import dev.tokengate.proxy.harness.StsClient;
 import dev.tokengate.proxy.harness.TokengateExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -114,6 +117,25 @@ class TwoReplicasTest {
     throw new AssertionError("not within 10 s; last answer " + (last == null ? "none" : last.statusCode() + " " + last.body()));
   }
 
+  private static int anonymousGet(TokengateExtension replica, String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(replica.endpoint() + path)).GET().build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** Polls an anonymous GET on {@code replica} until it answers {@code status} (≤ 10 s); returns the milliseconds. */
+  private static long untilAnonymous(TokengateExtension replica, String path, int status) throws Exception {
+    long start = System.nanoTime();
+    int last = -1;
+    while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+      last = anonymousGet(replica, path);
+      if (last == status) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("not " + status + " within 10 s; last " + last);
+  }
+
   @Test
   void replicasShareSessionsUsersRevocationsAndKeys() throws Exception {
     RawS3Client opA = new RawS3Client(a.endpoint(), OPERATOR, Clock.systemUTC());
@@ -124,6 +146,20 @@ class TwoReplicasTest {
     assertEquals(200, minted.status(), minted.body());
     Credentials session = minted.credentials("GetSessionToken");
     assertEquals(200, new RawS3Client(b.endpoint(), session, Clock.systemUTC()).get("/replicated").statusCode());
+
+    // A bucket policy put on A is in force on B (one store), and so is its deletion.
+    assertEquals(200, opA.put("/replicated/public", "for all").statusCode());
+    assertEquals(403, anonymousGet(b, "/replicated/public"));
+    String publicRead = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+        + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::replicated/public\"}]}";
+    assertEquals(204, opA.put("/replicated?policy", publicRead).statusCode());
+    long policyMs = untilAnonymous(b, "/replicated/public", 200);
+    System.out.println("replicas: a bucket policy put on A was in force on B after " + policyMs + " ms");
+    assertTrue(policyMs < 1000, policyMs + " ms");
+    assertEquals(204, opA.delete("/replicated?policy").statusCode());
+    long unpolicyMs = untilAnonymous(b, "/replicated/public", 403);
+    System.out.println("replicas: a bucket policy deleted on A was out of force on B after " + unpolicyMs + " ms");
+    assertTrue(unpolicyMs < 1000, unpolicyMs + " ms");
 
     // A user created on A signs requests to B within a second.
     iamOnA("iam", "create-user", "--user-name", "replicated");
@@ -182,12 +218,17 @@ class TwoReplicasTest {
       StringBuilder out = new StringBuilder();
       assertEquals(1, command(false, List.of("--endpoint", a.endpoint(), "--user", "operator"), out), out.toString());
       assertTrue(out.toString().contains("503 ServiceUnavailable"), out.toString());
+      HttpResponse<String> policy = opB.put("/outage?policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+          + "\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::outage/*\"}]}");
+      assertEquals(503, policy.statusCode(), policy.body());
+      assertEquals("ServiceUnavailable", RawS3Client.element(policy.body(), "Code"), policy.body());
       long closedMs = until(b, OPERATOR, "/outage", r -> r.statusCode() == 503);
       HttpResponse<String> refused = opB.get("/outage");
       assertEquals("ServiceUnavailable", RawS3Client.element(refused.body(), "Code"), refused.body());
       System.out.println("replicas: etcd down; S3 on B refused (fail closed) after a further " + closedMs + " ms");
       StsClient.Response sts = b.sts().call(OPERATOR_KEY, OPERATOR_SECRET, null, "GetCallerIdentity", Map.of());
       assertEquals(503, sts.status(), sts.body());
+      assertEquals(503, anonymousGet(b, "/outage/k"), "anonymous requests too: a bucket policy decides them");
     } finally {
       etcd.start();
     }

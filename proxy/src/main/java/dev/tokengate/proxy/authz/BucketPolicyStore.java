@@ -6,16 +6,17 @@ import dev.tokengate.policy.PolicyParser;
 import dev.tokengate.policy.PolicyType;
 import dev.tokengate.policy.s3.BucketPolicyValidator;
 import dev.tokengate.proxy.s3.BucketName;
+import dev.tokengate.proxy.state.StateException;
+import dev.tokengate.proxy.state.StateStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,25 +26,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bucket policies, kept by the proxy (not the backend) in {@code <dataDir>/bucket-policies/} so a
- * restart keeps them. A new policy is checked by {@link BucketPolicyValidator} as PutBucketPolicy
- * checks it (its resources in its bucket, known actions, principals and condition keys). Reads are
- * served from memory, on any thread. Changes run one at a time, in the order asked, on a writer
- * thread of their own (file I/O never blocks an event loop): a write goes to a temporary file
- * renamed into place, so a crash never leaves half a policy, and memory changes only once the file
- * did. A policy lives as long as its bucket: {@link #delete} is called when the bucket goes.
+ * Bucket policies, kept by the proxy (not the backend) in the state store under {@code
+ * s3/bucket-policies/BUCKET}, so a restart keeps them and every replica on the same store enforces
+ * the same ones. A new policy is checked by {@link BucketPolicyValidator} as PutBucketPolicy checks
+ * it. Reads are served from memory, on any thread, fed by the store's watch (another replica's
+ * change) and by this store's own writes (read-your-writes). Changes run one at a time, in the
+ * order asked, on a writer thread of their own (store I/O never blocks an event loop), as
+ * compare-and-set writes; memory changes only once the store did. A policy lives as long as its
+ * bucket: {@link #delete} is called when the bucket goes.
  */
-public final class BucketPolicyStore {
+public final class BucketPolicyStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BucketPolicyStore.class);
   /** AWS's limit on a bucket policy's size. */
   public static final int MAX_BYTES = 20 * 1024;
+  public static final String PREFIX = "s3/bucket-policies/";
+  private static final int ATTEMPTS = 16;
 
-  private record Entry(String text, Policy policy) {}
+  /** A bucket's policy at a store revision; {@code policy} null for a deletion seen at that revision. */
+  private record Entry(String text, Policy policy, long revision) {}
 
-  private final Path dir;
+  private final StateStore state;
   private final BucketPolicyValidator validator;
   private final Map<String, Entry> policies = new ConcurrentHashMap<>();
-  /** One thread at most, none while idle, so a store needs no closing. */
+  private final AutoCloseable watch;
+  /** One thread at most, none while idle. */
   private final Executor writer =
       new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
         Thread t = new Thread(r, "bucket-policy-writer");
@@ -51,19 +57,50 @@ public final class BucketPolicyStore {
         return t;
       });
 
-  public BucketPolicyStore(Path dataDir, BucketPolicyValidator validator) throws IOException {
+  /**
+   * Reads every stored policy; first imports those an older version kept as files in {@code
+   * <dataDir>/bucket-policies/} (the directory is then renamed {@code bucket-policies.imported}).
+   *
+   * @throws StateException when the store cannot be read, or a stored policy no longer parses
+   *     (named: a policy is never dropped silently, it might hold a Deny)
+   */
+  public BucketPolicyStore(StateStore state, Path dataDir, BucketPolicyValidator validator)
+      throws StateException, IOException {
+    this.state = state;
     this.validator = validator;
-    this.dir = dataDir.resolve("bucket-policies");
-    Files.createDirectories(dir);
+    importFiles(dataDir.resolve("bucket-policies"));
+    this.watch = state.watch(PREFIX, this::apply);
+    for (StateStore.Entry e : state.list(PREFIX)) {
+      String bucket = e.key().substring(PREFIX.length());
+      String text = new String(e.value(), StandardCharsets.UTF_8);
+      try {
+        remember(bucket, new Entry(text, parse(bucket, text), e.revision()));
+      } catch (MalformedPolicyException bad) {
+        throw new StateException("state entry " + e.key() + " is not a bucket policy: " + bad.getMessage(), bad);
+      }
+      warnIfInvalid(bucket, text);
+    }
+  }
+
+  private void importFiles(Path dir) throws StateException, IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
       for (Path file : files) {
         String name = file.getFileName().toString();
         String bucket = name.substring(0, name.length() - ".json".length());
         String text = Files.readString(file, StandardCharsets.UTF_8);
-        policies.put(bucket, new Entry(text, parse(bucket, text)));
-        warnIfInvalid(bucket, text);
+        try {
+          state.put(PREFIX + bucket, text.getBytes(StandardCharsets.UTF_8), StateStore.ABSENT);
+          LOG.info("imported the bucket policy of {} from {} into the state store", bucket, file);
+        } catch (StateException.Conflict alreadyThere) {
+          LOG.info("the bucket policy of {} is already in the state store; {} not imported", bucket, file);
+        }
       }
     }
+    // Imported once: a later start must not bring back a policy deleted since.
+    Files.move(dir, dir.resolveSibling("bucket-policies.imported"));
   }
 
   private static Policy parse(String bucket, String text) {
@@ -86,6 +123,26 @@ public final class BucketPolicyStore {
     }
   }
 
+  /** Keeps what is newer than what is known: a watch may report a change this store already applied. */
+  private void remember(String bucket, Entry entry) {
+    policies.merge(bucket, entry, (known, seen) -> seen.revision() > known.revision() ? seen : known);
+  }
+
+  private void apply(StateStore.Change change) {
+    String bucket = change.key().substring(PREFIX.length());
+    if (change.deleted()) {
+      remember(bucket, new Entry(null, null, change.revision()));
+      return;
+    }
+    String text = new String(change.value(), StandardCharsets.UTF_8);
+    try {
+      remember(bucket, new Entry(text, parse(bucket, text), change.revision()));
+    } catch (MalformedPolicyException e) {
+      // Only a hand-written entry can be malformed (writers validate); the last good one stays.
+      LOG.error("state entry {} is not a bucket policy, not applied: {}", change.key(), e.getMessage());
+    }
+  }
+
   /** The bucket's parsed policy, or null when it has none. */
   public Policy find(String bucket) {
     Entry e = bucket == null ? null : policies.get(bucket);
@@ -99,58 +156,84 @@ public final class BucketPolicyStore {
   /**
    * Validates a policy now, then stores it in place of any previous one.
    *
-   * @return completes once the policy is on disk and in force; fails with {@link
-   *     UncheckedIOException} when it could not be written (nothing changed then)
+   * @return completes once the policy is stored and in force here; fails with a {@link
+   *     CompletionException} caused by {@link StateException} when the store could not take it
+   *     (nothing changed then)
    * @throws MalformedPolicyException with S3's message when PutBucketPolicy would refuse it
    * @throws IllegalArgumentException when {@code bucket} is not a valid bucket name
    */
   public CompletableFuture<Void> put(String bucket, String text) {
-    Path file = file(bucket);
-    Entry entry = new Entry(text, validator.validate(bucket, text, name(bucket)));
+    String key = key(bucket);
+    Policy policy = validator.validate(bucket, text, name(bucket));
+    byte[] value = text.getBytes(StandardCharsets.UTF_8);
     return CompletableFuture.runAsync(() -> {
       try {
-        Path tmp = Files.createTempFile(dir, bucket, ".tmp");
-        try {
-          Files.writeString(tmp, text, StandardCharsets.UTF_8);
-          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-          Files.deleteIfExists(tmp);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+          long expected = state.get(key).map(StateStore.Entry::revision).orElse(StateStore.ABSENT);
+          try {
+            remember(bucket, new Entry(text, policy, state.put(key, value, expected)));
+            return;
+          } catch (StateException.Conflict raced) {
+            // another replica changed it between our read and write: read again
+          }
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot store the bucket policy of " + bucket, e);
+        throw new StateException("the bucket policy of " + bucket + " keeps changing; not stored");
+      } catch (StateException e) {
+        throw new CompletionException(e);
       }
-      policies.put(bucket, entry);
     }, writer);
   }
 
   /**
    * Removes the bucket's policy, if it has one.
    *
-   * @return completes with true if it had one, once the removal is on disk and in force; fails
-   *     with {@link UncheckedIOException} when the file could not be deleted (the policy is out of
-   *     force all the same, until a restart reads the file again)
+   * @return completes with true if it had one, once the removal is stored and in force here; fails
+   *     with a {@link CompletionException} caused by {@link StateException} when the store could
+   *     not be changed (the policy then stays in force)
    * @throws IllegalArgumentException when {@code bucket} is not a valid bucket name
    */
   public CompletableFuture<Boolean> delete(String bucket) {
-    Path file = file(bucket);
+    String key = key(bucket);
     return CompletableFuture.supplyAsync(() -> {
       try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        // Out of force even so: a policy must not outlive its bucket, even until a restart.
-        policies.remove(bucket);
-        throw new UncheckedIOException("cannot delete the bucket policy file of " + bucket, e);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+          Optional<StateStore.Entry> current = state.get(key);
+          if (current.isEmpty()) {
+            return false;
+          }
+          try {
+            state.delete(key, current.get().revision());
+            // No change to the key came between that revision and the deletion (the CAS held),
+            // so a later watch report of anything at or below it is stale.
+            long deleted = current.get().revision();
+            policies.compute(bucket, (b, known) -> known == null || known.revision() <= deleted
+                ? new Entry(null, null, deleted) : known);
+            return true;
+          } catch (StateException.Conflict raced) {
+            // changed meanwhile: read again
+          }
+        }
+        throw new StateException("the bucket policy of " + bucket + " keeps changing; not deleted");
+      } catch (StateException e) {
+        throw new CompletionException(e);
       }
-      return policies.remove(bucket) != null;
     }, writer);
   }
 
-  private Path file(String bucket) {
-    // Checked before a name becomes a file name: nothing but [a-z0-9.-], no "..", no separator;
-    // lower case only, so two names never share a file on a case-insensitive file system.
+  private static String key(String bucket) {
+    // Checked before a name becomes a key: nothing but [a-z0-9.-], no "..", no separator.
     if (!BucketName.isValid(bucket)) {
       throw new IllegalArgumentException("not a valid bucket name: " + bucket);
     }
-    return dir.resolve(bucket + ".json");
+    return PREFIX + bucket;
+  }
+
+  @Override
+  public void close() {
+    try {
+      watch.close();
+    } catch (Exception e) {
+      LOG.debug("closing the bucket policy watch: {}", e.getMessage());
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.tokengate.proxy.iam;
 
 import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.identity.KeyUsage;
 import dev.tokengate.proxy.identity.LongTermKey;
 import dev.tokengate.proxy.identity.StoredIdentities;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredKey;
@@ -96,6 +97,8 @@ final class AccessKeyActions {
     String id = call.required("AccessKeyId");
     stored(u, id);
     state.delete(StoredIdentities.ACCESS_KEYS + id);
+    identities.keyUsage().forget(id);
+    state.delete(KeyUsage.PREFIX + id);
     return Map.of();
   }
 

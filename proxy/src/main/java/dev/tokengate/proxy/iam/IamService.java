@@ -6,6 +6,7 @@ import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.sts.MfaCodeLedger;
 import dev.tokengate.proxy.sts.QueryApi;
 import dev.tokengate.proxy.sts.QueryXml;
 import dev.tokengate.proxy.sts.SessionCallRules;
@@ -48,7 +49,7 @@ public final class IamService implements QueryApi {
    */
   public IamService(IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts,
       PolicySimulation simulation, SecureRandom random, RevocationList revocations, SharedKeyring keyring,
-      Clock clock) {
+      MfaCodeLedger mfaLedger, Clock clock) {
     this.identities = identities;
     this.permissions = permissions;
     this.contexts = contexts;
@@ -145,6 +146,17 @@ public final class IamService implements QueryApi {
     actions.put("TagSAMLProvider", saml::tagSAMLProvider);
     actions.put("UntagSAMLProvider", saml::untagSAMLProvider);
     actions.put("ListSAMLProviderTags", saml::listSAMLProviderTags);
+    MfaDeviceActions mfa = new MfaDeviceActions(identities, state, random, mfaLedger, clock);
+    actions.put("CreateVirtualMFADevice", mfa::createVirtualMFADevice);
+    actions.put("EnableMFADevice", mfa::enableMFADevice);
+    actions.put("DeactivateMFADevice", mfa::deactivateMFADevice);
+    actions.put("DeleteVirtualMFADevice", mfa::deleteVirtualMFADevice);
+    actions.put("ListMFADevices", mfa::listMFADevices);
+    actions.put("ListVirtualMFADevices", mfa::listVirtualMFADevices);
+    AccountActions account = new AccountActions(identities, state);
+    actions.put("GetAccountSummary", account::getAccountSummary);
+    actions.put("GetAccessKeyLastUsed", account::getAccessKeyLastUsed);
+    actions.put("SimulateCustomPolicy", new CustomPolicySimulation(identities)::simulateCustomPolicy);
   }
 
   @Override

@@ -133,7 +133,7 @@ public final class PolicySimulation implements QueryApi {
   }
 
   /** {@code ContextEntries.member.N.ContextKeyName} with {@code ContextKeyValues.member.M}. */
-  private static Map<String, List<String>> contextEntries(StsRequest request) {
+  static Map<String, List<String>> contextEntries(StsRequest request) {
     Map<String, List<String>> context = new LinkedHashMap<>();
     for (int n = 1; request.get("ContextEntries.member." + n + ".ContextKeyName") != null; n++) {
       context.put(
@@ -143,7 +143,7 @@ public final class PolicySimulation implements QueryApi {
     return context;
   }
 
-  private static Map<String, Object> result(String action, String resource, Decision d) {
+  static Map<String, Object> result(String action, String resource, Decision d) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("EvalActionName", action);
     r.put("EvalResourceName", resource);

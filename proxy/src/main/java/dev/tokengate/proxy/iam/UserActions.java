@@ -50,7 +50,7 @@ final class UserActions {
     return new StsException(StsError.ENTITY_ALREADY_EXISTS, "User with name " + name + " already exists.");
   }
 
-  private static Map<String, String> tags(IamCall call) {
+  static Map<String, String> tags(IamCall call) {
     Map<String, String> tags = new LinkedHashMap<>();
     for (Map<String, String> t : call.request().structList("Tags", "Key", "Value")) {
       tags.put(t.get("Key"), t.getOrDefault("Value", ""));
@@ -92,6 +92,9 @@ final class UserActions {
     StoredUser stored = identities.storedUser(u.name()).orElseThrow();
     if (identities.storedKeys().stream().anyMatch(k -> k.userName().equals(u.name()))) {
       throw new StsException(StsError.DELETE_CONFLICT, "Cannot delete entity, must delete access keys first.");
+    }
+    if (identities.mfaDevices().values().stream().anyMatch(d -> u.name().equals(d.userName()))) {
+      throw new StsException(StsError.DELETE_CONFLICT, "Cannot delete entity, must delete MFA device first.");
     }
     if (!stored.inlinePolicies().isEmpty()) {
       throw new StsException(StsError.DELETE_CONFLICT, "Cannot delete entity, must delete policies first.");

@@ -55,15 +55,23 @@ public class CredentialResolver {
     return resolve(auth.accessKeyId(), auth.securityToken());
   }
 
-  /** The same resolution for credentials named elsewhere than in a signature (a POST form's fields). */
-  public ResolvedCredential resolve(String keyId, String securityToken) throws S3Exception {
+  /**
+   * Refuses every request once the state store has been out of reach for longer than allowed:
+   * fail closed, as a revocation, key deletion or bucket policy change written meanwhile would go
+   * unseen. Anonymous requests too, as a bucket policy decides them.
+   */
+  public void checkFresh() throws S3Exception {
     java.util.Optional<java.time.Duration> stale = freshness.staleFor();
     if (stale.isPresent()) {
-      // Fail closed: a revocation or key deletion written meanwhile would go unseen.
       throw new S3Exception(S3Error.SERVICE_UNAVAILABLE, "The identity store has been unreachable for "
           + stale.get().toSeconds() + " s (more than " + freshness.staleAfter().toSeconds()
           + " s); requests are refused until it is back.");
     }
+  }
+
+  /** The same resolution for credentials named elsewhere than in a signature (a POST form's fields). */
+  public ResolvedCredential resolve(String keyId, String securityToken) throws S3Exception {
+    checkFresh();
     if (keyId.startsWith("ASIA")) {
       return resolveSession(keyId, securityToken);
     }
@@ -73,6 +81,16 @@ public class CredentialResolver {
       throw new S3Exception(S3Error.INVALID_TOKEN);
     }
     return new ResolvedCredential(key.secretAccessKey(), Caller.of(key.owner(), key.accessKeyId()));
+  }
+
+  /**
+   * Called once the signature made with {@code keyId} verified: records the use of a long-term key
+   * (GetAccessKeyLastUsed), in memory only. Temporary keys are not tracked, as on AWS.
+   */
+  public void authenticated(String keyId, String service, String region) {
+    if (!keyId.startsWith("ASIA")) {
+      identities.keyUsage().record(keyId, service, region, clock.instant());
+    }
   }
 
   /** An empty token header counts as none, for long-term and temporary keys alike. */

@@ -11,6 +11,7 @@ import dev.tokengate.proxy.config.RoleConfig;
 import dev.tokengate.proxy.config.UserConfig;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredGroup;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredKey;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredMfaDevice;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredPolicy;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredRole;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredUser;
@@ -49,13 +50,14 @@ public final class IdentityStore {
       Map<String, LongTermKey> keys, Map<String, User> users, Map<String, Role> roles,
       Map<String, StoredUser> storedUsers, Map<String, StoredRole> storedRoles, Map<String, StoredKey> storedKeys,
       Map<String, StoredGroup> groups, Map<String, StoredPolicy> customerPolicies, Map<String, Policy> customerParsed,
-      PolicyStore policies) {}
+      Map<String, StoredMfaDevice> mfaDevices, PolicyStore policies) {}
 
   private final String accountId;
   private final Map<String, LongTermKey> configuredKeys = new HashMap<>();
   private final Map<String, User> configuredUsers = new LinkedHashMap<>();
   private final Map<String, Role> configuredRoles = new LinkedHashMap<>();
   private final StateStore state;
+  private final KeyUsage keyUsage;
   private volatile View view;
 
   /** Configured identities only, as before the IAM API (tests, read-only setups). */
@@ -70,10 +72,11 @@ public final class IdentityStore {
   public IdentityStore(ProxyConfig config, BootstrapAdmin admin, StateStore state) {
     this.accountId = config.accountId();
     this.state = state;
+    this.keyUsage = new KeyUsage(state);
     if (admin != null) {
       // The account root, as AWS's first credentials are: arn …:root, its user id the account id.
       User adminUser = new User(admin.userName(), "/", "arn:aws:iam::" + accountId + ":root", accountId, Map.of(),
-          List.of(ADMINISTRATOR_ACCESS), null, null, Map.of());
+          List.of(ADMINISTRATOR_ACCESS), null, null, null, Map.of());
       configuredUsers.put(adminUser.name(), adminUser);
       configuredKeys.put(admin.accessKeyId(), new LongTermKey(admin.accessKeyId(), admin.secretAccessKey(), adminUser));
     }
@@ -122,6 +125,7 @@ public final class IdentityStore {
     Map<String, StoredGroup> groups = new LinkedHashMap<>();
     Map<String, StoredPolicy> customer = new LinkedHashMap<>();
     Map<String, Policy> parsed = new HashMap<>();
+    Map<String, StoredMfaDevice> devices = new LinkedHashMap<>();
     if (state != null) {
       for (StateStore.Entry e : state.list(StoredIdentities.POLICIES)) {
         StoredPolicy p = StoredIdentities.read(e.value(), StoredPolicy.class, e.key());
@@ -147,11 +151,21 @@ public final class IdentityStore {
           tags.putAll(configured.tags());
           users.put(u.name(), new User(configured.name(), configured.path(), configured.arn(), configured.userId(),
               Map.copyOf(inline), List.copyOf(attached), configured.permissionsBoundaryArn(), configured.mfaSecret(),
-              Map.copyOf(tags)));
+              configured.mfaSerial(), Map.copyOf(tags)));
           continue;
         }
         users.put(u.name(), user(u.name(), u.path(), u.inlinePolicies(), u.attachedPolicies(), u.permissionsBoundary(),
             null, u.tags(), u.userId()));
+      }
+      for (StateStore.Entry e : state.list(StoredIdentities.MFA_DEVICES)) {
+        StoredMfaDevice d = StoredIdentities.read(e.value(), StoredMfaDevice.class, e.key());
+        devices.put(d.name(), d);
+        User u = d.assigned() ? users.get(d.userName()) : null;
+        if (u != null && u.mfaSecret() == null) {
+          // An enabled device is the user's MFA for STS, as a configured mfaSecret is.
+          users.put(u.name(), new User(u.name(), u.path(), u.arn(), u.userId(), u.inlinePolicies(),
+              u.managedPolicyArns(), u.permissionsBoundaryArn(), d.seed(), mfaSerial(d.path(), d.name()), u.tags()));
+        }
       }
       for (StateStore.Entry e : state.list(StoredIdentities.ROLES)) {
         StoredRole r = StoredIdentities.read(e.value(), StoredRole.class, e.key());
@@ -181,7 +195,7 @@ public final class IdentityStore {
     return new View(Map.copyOf(keys), Collections.unmodifiableMap(users), Collections.unmodifiableMap(roles),
         Collections.unmodifiableMap(storedUsers), Collections.unmodifiableMap(storedRoles),
         Collections.unmodifiableMap(storedKeys), Collections.unmodifiableMap(groups),
-        Collections.unmodifiableMap(customer), Map.copyOf(parsed),
+        Collections.unmodifiableMap(customer), Map.copyOf(parsed), Collections.unmodifiableMap(devices),
         new PolicyStore(withGroupPolicies(users.values(), groups.values()), roles.values(),
             arn -> ManagedPolicies.lookup(arn).or(() -> Optional.ofNullable(parsed.get(arn)))));
   }
@@ -189,6 +203,21 @@ public final class IdentityStore {
   /** {@code arn:aws:iam::ACCT:policy/PATH/NAME} of a customer-managed policy. */
   public String customerPolicyArn(String path, String name) {
     return "arn:aws:iam::" + accountId + ":policy" + path + name;
+  }
+
+  /** {@code arn:aws:iam::ACCT:mfa/PATH/NAME}: an MFA device's serial number. */
+  public String mfaSerial(String path, String name) {
+    return "arn:aws:iam::" + accountId + ":mfa" + path + name;
+  }
+
+  /** The virtual MFA devices created through the API, by name. */
+  public Map<String, StoredMfaDevice> mfaDevices() {
+    return view.mfaDevices();
+  }
+
+  /** When each long-term key was last used (kept in memory, stored in the background). */
+  public KeyUsage keyUsage() {
+    return keyUsage;
   }
 
   /** The managed policy an ARN names: AWS's, or one of the account's own. */
@@ -220,7 +249,7 @@ public final class IdentityStore {
         }
       }
       out.add(new User(u.name(), u.path(), u.arn(), u.userId(), inline, managed, u.permissionsBoundaryArn(),
-          u.mfaSecret(), u.tags()));
+          u.mfaSecret(), u.mfaSerial(), u.tags()));
     }
     return out;
   }
@@ -236,9 +265,10 @@ public final class IdentityStore {
 
   private User user(String name, String path, Map<String, String> inline, List<String> managed, String boundary,
       String mfaSecret, Map<String, String> tags, String userId) {
+    // A configured mfaSecret is the device arn:aws:iam::ACCT:mfa/PATH/NAME (the user's ARN's twin).
     return new User(name, path, "arn:aws:iam::" + accountId + ":user" + path + name,
         userId != null ? userId : UniqueIds.of("AIDA", accountId, name), Map.copyOf(inline), List.copyOf(managed),
-        boundary, mfaSecret, Map.copyOf(tags));
+        boundary, mfaSecret, mfaSecret == null ? null : mfaSerial(path, name), Map.copyOf(tags));
   }
 
   private Role role(String name, String path, String roleId, String trust, Map<String, String> inline,

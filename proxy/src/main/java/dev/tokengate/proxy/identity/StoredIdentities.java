@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The wire form of identities kept in the {@code StateStore} (created through the IAM API), one
  * JSON document per entity under {@code iam/users/NAME}, {@code iam/roles/NAME} and {@code
- * iam/access-keys/ID} (and the others below). Stable field names; unknown fields are refused so a newer writer's document
+ * iam/access-keys/ID}, {@code iam/mfa-devices/NAME} (and the others below). Stable field names; unknown fields are refused so a newer writer's document
  * is never half-read.
  */
 public final class StoredIdentities {
@@ -24,6 +24,7 @@ public final class StoredIdentities {
   /** OIDC providers, by {@link #oidcProviderKey}. */
   public static final String OIDC_PROVIDERS = "iam/oidc-providers/";
   public static final String SAML_PROVIDERS = "iam/saml-providers/";
+  public static final String MFA_DEVICES = "iam/mfa-devices/";
 
   static final ObjectMapper JSON = new ObjectMapper()
       .setSerializationInclusion(JsonInclude.Include.NON_NULL)
@@ -77,6 +78,17 @@ public final class StoredIdentities {
    */
   public static String oidcProviderKey(String hostAndPath) {
     return OIDC_PROVIDERS + URLEncoder.encode(hostAndPath, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A virtual MFA device: its base32 seed, and the user it is enabled for (null while unassigned).
+   * Serial number {@code arn:aws:iam::ACCT:mfa PATH NAME}.
+   */
+  public record StoredMfaDevice(String name, String path, String seed, String createDate, String userName,
+      String enableDate, Map<String, String> tags) {
+    public boolean assigned() {
+      return userName != null;
+    }
   }
 
   public static byte[] write(Object entity) {

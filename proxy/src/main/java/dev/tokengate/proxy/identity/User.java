@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * An IAM user: long-term keys, inline policies (JSON text by name), managed policy ARNs, an
- * optional permissions boundary and MFA seed. The bootstrap admin is the account's root user
- * ({@code arn:aws:iam::ACCOUNT:root}, its user id the account id), as on AWS.
+ * optional permissions boundary, the seed and serial number of its MFA device (both null when it
+ * has none). The bootstrap admin is the account's root user ({@code arn:aws:iam::ACCOUNT:root},
+ * its user id the account id), as on AWS.
  */
 public record User(
     String name,
@@ -18,6 +19,7 @@ public record User(
     List<String> managedPolicyArns,
     String permissionsBoundaryArn,
     String mfaSecret,
+    String mfaSerial,
     Map<String, String> tags) {
 
   /** Whether this is the account root (the bootstrap admin), not an IAM user. */

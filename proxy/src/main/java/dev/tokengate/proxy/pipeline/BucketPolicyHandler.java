@@ -10,6 +10,7 @@ import dev.tokengate.proxy.backend.HeadBucket;
 import dev.tokengate.proxy.s3.BucketName;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
+import dev.tokengate.proxy.state.StateException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -30,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,8 +152,7 @@ public final class BucketPolicyHandler extends ChannelDuplexHandler {
         if (error == null) {
           send(ctx, response);
         } else {
-          LOG.error("request {}: cannot change the bucket policy of {}", r.requestId(), bucket, error);
-          fail(ctx, r, new S3Exception(S3Error.INTERNAL_ERROR));
+          fail(ctx, r, storeFailure(r, bucket, error));
         }
       }));
     } catch (S3Exception e) {
@@ -297,6 +298,17 @@ public final class BucketPolicyHandler extends ChannelDuplexHandler {
   private void fail(ChannelHandlerContext ctx, AuthorizedRequest r, S3Exception e) {
     ctx.fireChannelRead(new FailedRequest(r.head(), r.requestId(), Service.S3, e, false));
     ctx.channel().config().setAutoRead(true);
+  }
+
+  /** The state store did not take the change (unreachable, or too contended): 503, retryable; else a bug. */
+  private static S3Exception storeFailure(AuthorizedRequest r, String bucket, Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof StateException) {
+      LOG.warn("request {}: the bucket policy of {} not changed: {}", r.requestId(), bucket, cause.getMessage());
+      return new S3Exception(S3Error.SERVICE_UNAVAILABLE, "The proxy's state store is unavailable. Please try again.");
+    }
+    LOG.error("request {}: cannot change the bucket policy of {}", r.requestId(), bucket, error);
+    return new S3Exception(S3Error.INTERNAL_ERROR);
   }
 
   private static S3Exception backendFailure(AuthorizedRequest r, Throwable cause) {

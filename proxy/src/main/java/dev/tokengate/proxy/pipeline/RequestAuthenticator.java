@@ -102,6 +102,7 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
       if (parsed == null) {
         if (service == Service.S3) {
           // Anonymous: only a bucket policy that grants "*" can allow it; the authorizer decides.
+          credentials.checkFresh();
           return new AuthenticatedRequest(head, requestId, service, Caller.anonymous(), PayloadMode.UNSIGNED, null);
         }
         // Unsigned STS calls exist (AssumeRoleWithWebIdentity/SAML); the STS handler decides.
@@ -114,6 +115,8 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
         String hostBucket = virtualHosts.bucketOf(head.headers().get(HttpHeaderNames.HOST));
         ResolvedCredential resolved = credentials.resolve(v2);
         sigV2.verify(signed, v2, resolved.secretAccessKey(), hostBucket);
+        // SigV2 names no region: the preferred one stands in.
+        credentials.authenticated(v2.accessKeyId(), "s3", regions.iterator().next());
         // SigV2 does not sign the body: it streams on unchecked, as UNSIGNED-PAYLOAD would.
         return new AuthenticatedRequest(head, requestId, service, resolved.caller(), PayloadMode.UNSIGNED, null);
       }
@@ -126,6 +129,7 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
       }
       ResolvedCredential resolved = credentials.resolve(v4);
       VerifiedRequest verified = verifier.verify(signed, v4, resolved.secretAccessKey());
+      credentials.authenticated(v4.accessKeyId(), v4.credential().scope().service(), v4.credential().scope().region());
       return new AuthenticatedRequest(head, requestId, service, resolved.caller(), verified.payloadMode(), verified);
     } catch (AuthenticationException e) {
       throw AuthFailureMapper.toS3(e);

@@ -28,8 +28,7 @@ final class MfaParams {
     if (serial == null || code == null) {
       throw new StsException(StsError.VALIDATION_ERROR, "SerialNumber and TokenCode must be given together.");
     }
-    String expectedSerial = user == null ? null : user.arn().replace(":user/", ":mfa/");
-    if (user == null || user.mfaSecret() == null || !serial.equals(expectedSerial)) {
+    if (user == null || user.mfaSecret() == null || !serial.equals(user.mfaSerial())) {
       throw invalidCode();
     }
     long step = mfa.matchingStep(user.mfaSecret(), code, now);

@@ -11,10 +11,14 @@ import javax.xml.stream.XMLStreamWriter;
  * Writes query-protocol XML documents (STS, IAM): {@code <XResponse xmlns=…><XResult>…</XResult>
  * <ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></XResponse>} and {@code
  * <ErrorResponse>}. A result is an ordered map: a String value is a text element, a Map a nested
- * element, a List of Maps repeated {@code <member>} elements; null values are left out.
+ * element, a List of Maps repeated {@code <member>} elements, {@link Entries} a query-protocol map
+ * ({@code <entry><key>…</key><value>…</value></entry>}); null values are left out.
  */
 public final class QueryXml {
   private QueryXml() {}
+
+  /** A map on the wire as the query protocol writes one (GetAccountSummary's SummaryMap). */
+  public record Entries(Map<String, ?> map) {}
 
   public static byte[] response(String namespace, String action, Map<String, ?> result, String requestId) {
     return utf8(
@@ -61,6 +65,15 @@ public final class QueryXml {
         @SuppressWarnings("unchecked")
         Map<String, ?> typed = (Map<String, ?>) nested;
         children(w, typed);
+        w.writeEndElement();
+      } else if (value instanceof Entries entries) {
+        w.writeStartElement(e.getKey());
+        for (Map.Entry<String, ?> entry : entries.map().entrySet()) {
+          w.writeStartElement("entry");
+          text(w, "key", entry.getKey());
+          text(w, "value", String.valueOf(entry.getValue()));
+          w.writeEndElement();
+        }
         w.writeEndElement();
       } else if (value instanceof List<?> list) {
         w.writeStartElement(e.getKey());

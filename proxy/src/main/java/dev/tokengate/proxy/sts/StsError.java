@@ -9,6 +9,7 @@ public enum StsError {
   INCOMPLETE_SIGNATURE("IncompleteSignature", 400),
   INTERNAL_FAILURE("InternalFailure", 500),
   INVALID_ACTION("InvalidAction", 400),
+  INVALID_AUTHENTICATION_CODE("InvalidAuthenticationCode", 403),
   INVALID_AUTHORIZATION_MESSAGE("InvalidAuthorizationMessageException", 400),
   INVALID_CLIENT_TOKEN_ID("InvalidClientTokenId", 403),
   INVALID_IDENTITY_TOKEN("InvalidIdentityToken", 400),

@@ -2,6 +2,7 @@ package dev.tokengate.proxy.authz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,10 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.s3.BucketPolicyValidator;
+import dev.tokengate.proxy.state.EmbeddedStateStore;
+import dev.tokengate.proxy.state.StateException;
+import dev.tokengate.proxy.state.StateStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,30 +50,34 @@ class BucketPolicyStoreTest {
     return f.get(10, TimeUnit.SECONDS);
   }
 
-  @Test
-  void putIsInForceAndOnDiskWhenItCompletes() throws Exception {
-    BucketPolicyStore store = new BucketPolicyStore(dataDir, VALIDATOR);
-    done(store.put("bkt1", POLICY.formatted("bkt1")));
-    assertNotNull(store.find("bkt1"));
-    assertEquals(POLICY.formatted("bkt1"), store.text("bkt1").orElseThrow());
-    assertEquals(POLICY.formatted("bkt1"), Files.readString(dataDir.resolve("bucket-policies/bkt1.json")));
-    assertNotNull(new BucketPolicyStore(dataDir, VALIDATOR).find("bkt1"), "a restart reads it back");
+  private BucketPolicyStore open() throws Exception {
+    return new BucketPolicyStore(EmbeddedStateStore.open(dataDir), dataDir, VALIDATOR);
   }
 
   @Test
-  void deleteRemovesFileAndPolicyAndSaysWhetherThereWasOne() throws Exception {
-    BucketPolicyStore store = new BucketPolicyStore(dataDir, VALIDATOR);
+  void putIsInForceAndStoredWhenItCompletes() throws Exception {
+    BucketPolicyStore store = open();
+    done(store.put("bkt1", POLICY.formatted("bkt1")));
+    assertNotNull(store.find("bkt1"));
+    assertEquals(POLICY.formatted("bkt1"), store.text("bkt1").orElseThrow());
+    assertNotNull(open().find("bkt1"), "a restart reads it back");
+    assertEquals(POLICY.formatted("bkt1"), open().text("bkt1").orElseThrow());
+  }
+
+  @Test
+  void deleteRemovesThePolicyAndSaysWhetherThereWasOne() throws Exception {
+    BucketPolicyStore store = open();
     done(store.put("bkt2", POLICY.formatted("bkt2")));
     assertTrue(done(store.delete("bkt2")));
     assertNull(store.find("bkt2"));
-    assertFalse(Files.exists(dataDir.resolve("bucket-policies/bkt2.json")));
+    assertTrue(store.text("bkt2").isEmpty());
     assertFalse(done(store.delete("bkt2")));
-    assertNull(new BucketPolicyStore(dataDir, VALIDATOR).find("bkt2"));
+    assertNull(open().find("bkt2"));
   }
 
   @Test
   void changesApplyInTheOrderAsked() throws Exception {
-    BucketPolicyStore store = new BucketPolicyStore(dataDir, VALIDATOR);
+    BucketPolicyStore store = open();
     CompletableFuture<Void> first = store.put("bkt3", POLICY.formatted("bkt3"));
     CompletableFuture<Boolean> second = store.delete("bkt3");
     CompletableFuture<Void> third = store.put("bkt3", POLICY.formatted("bkt3").replace("GetObject", "GetObjectTagging"));
@@ -74,26 +87,133 @@ class BucketPolicyStoreTest {
     done(third);
     assertTrue(done(fourth));
     assertNull(store.find("bkt3"));
-    assertFalse(Files.exists(dataDir.resolve("bucket-policies/bkt3.json")));
-    try (var files = Files.list(dataDir.resolve("bucket-policies"))) {
-      assertEquals(0, files.count(), "no temporary file left behind");
-    }
+    assertNull(open().find("bkt3"));
+  }
+
+  @Test
+  void aChangeByAnotherWriterIsSeenThroughTheWatch() throws Exception {
+    StateStore state = EmbeddedStateStore.open(dataDir);
+    BucketPolicyStore store = new BucketPolicyStore(state, dataDir, VALIDATOR);
+    // What another replica does: it writes the store directly.
+    state.put(BucketPolicyStore.PREFIX + "bkt5", POLICY.formatted("bkt5").getBytes(StandardCharsets.UTF_8),
+        StateStore.ABSENT);
+    assertNotNull(store.find("bkt5"));
+    state.delete(BucketPolicyStore.PREFIX + "bkt5", state.get(BucketPolicyStore.PREFIX + "bkt5").orElseThrow().revision());
+    assertNull(store.find("bkt5"));
+  }
+
+  @Test
+  void aStaleWatchReportDoesNotBringBackADeletedPolicy() throws Exception {
+    // A store whose watch we drive by hand, as etcd delivers: later than the write it reports.
+    StateStore embedded = EmbeddedStateStore.open(dataDir);
+    Consumer<StateStore.Change>[] listener = new Consumer[1];
+    StateStore state = new ForwardingStore(embedded) {
+      @Override
+      public AutoCloseable watch(String prefix, Consumer<Change> l) {
+        listener[0] = l;
+        return () -> {};
+      }
+    };
+    BucketPolicyStore store = new BucketPolicyStore(state, dataDir, VALIDATOR);
+    done(store.put("bkt6", POLICY.formatted("bkt6")));
+    long written = embedded.get(BucketPolicyStore.PREFIX + "bkt6").orElseThrow().revision();
+    assertTrue(done(store.delete("bkt6")));
+    listener[0].accept(new StateStore.Change(BucketPolicyStore.PREFIX + "bkt6",
+        POLICY.formatted("bkt6").getBytes(StandardCharsets.UTF_8), written));
+    assertNull(store.find("bkt6"), "the put's late report is older than the deletion");
+    listener[0].accept(new StateStore.Change(BucketPolicyStore.PREFIX + "bkt6",
+        POLICY.formatted("bkt6").getBytes(StandardCharsets.UTF_8), written + 5));
+    assertNotNull(store.find("bkt6"), "a newer write by another replica is applied");
+  }
+
+  @Test
+  void aStoreThatCannotWriteFailsTheChangeAndNothingChanges() throws Exception {
+    StateStore embedded = EmbeddedStateStore.open(dataDir);
+    StateStore down = new ForwardingStore(embedded) {
+      @Override
+      public long put(String key, byte[] value, long expectedRevision) throws StateException {
+        throw new StateException("etcd unreachable");
+      }
+    };
+    BucketPolicyStore store = new BucketPolicyStore(down, dataDir, VALIDATOR);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> done(store.put("bkt7", POLICY.formatted("bkt7"))));
+    assertInstanceOf(StateException.class, e.getCause());
+    assertNull(store.find("bkt7"));
+    assertTrue(embedded.list(BucketPolicyStore.PREFIX).isEmpty());
+  }
+
+  @Test
+  void policiesKeptAsFilesByAnOlderVersionAreImportedOnce() throws Exception {
+    Path legacy = Files.createDirectories(dataDir.resolve("bucket-policies"));
+    Files.writeString(legacy.resolve("old1.json"), POLICY.formatted("old1"));
+    BucketPolicyStore store = open();
+    assertEquals(POLICY.formatted("old1"), store.text("old1").orElseThrow());
+    assertFalse(Files.exists(legacy), "the files are not read again");
+    assertTrue(done(store.delete("old1")));
+    assertNull(open().find("old1"), "a deleted policy does not come back at the next start");
+  }
+
+  @Test
+  void aStoredEntryThatIsNotAPolicyStopsTheStartNamingIt() throws Exception {
+    StateStore state = EmbeddedStateStore.open(dataDir);
+    state.put(BucketPolicyStore.PREFIX + "bkt8", "{not json".getBytes(StandardCharsets.UTF_8), StateStore.ABSENT);
+    StateException e = assertThrows(StateException.class, () -> new BucketPolicyStore(state, dataDir, VALIDATOR));
+    assertTrue(e.getMessage().contains(BucketPolicyStore.PREFIX + "bkt8"), e.getMessage());
   }
 
   @Test
   void malformedPolicyIsRefusedAtOnceAndNothingChanges() throws Exception {
-    BucketPolicyStore store = new BucketPolicyStore(dataDir, VALIDATOR);
+    BucketPolicyStore store = open();
     assertThrows(MalformedPolicyException.class, () -> store.put("bkt4", "{\"Statement\":[{\"Effect\":\"Allow\"}]}"));
     assertNull(store.find("bkt4"));
-    assertFalse(Files.exists(dataDir.resolve("bucket-policies/bkt4.json")));
+    assertNull(open().find("bkt4"));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"../etc", "a/b", "Bad_Name", "ab", "a..b", ".hidden"})
-  void invalidNamesNeverBecomeFileNames(String bucket) throws Exception {
-    BucketPolicyStore store = new BucketPolicyStore(dataDir, VALIDATOR);
+  void invalidNamesNeverBecomeKeys(String bucket) throws Exception {
+    BucketPolicyStore store = open();
     assertThrows(IllegalArgumentException.class, () -> store.put(bucket, POLICY.formatted("x")));
     assertThrows(IllegalArgumentException.class, () -> store.delete(bucket));
     assertNull(store.find(bucket));
+  }
+
+  /** Passes every call to another store; tests override what they break. */
+  private static class ForwardingStore implements StateStore {
+    private final StateStore inner;
+
+    ForwardingStore(StateStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Optional<Entry> get(String key) throws StateException {
+      return inner.get(key);
+    }
+
+    @Override
+    public List<Entry> list(String prefix) throws StateException {
+      return inner.list(prefix);
+    }
+
+    @Override
+    public long put(String key, byte[] value, long expectedRevision) throws StateException {
+      return inner.put(key, value, expectedRevision);
+    }
+
+    @Override
+    public void delete(String key, long expectedRevision) throws StateException {
+      inner.delete(key, expectedRevision);
+    }
+
+    @Override
+    public AutoCloseable watch(String prefix, Consumer<Change> listener) throws StateException {
+      return inner.watch(prefix, listener);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
   }
 }

@@ -27,6 +27,7 @@ import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.IdentityStore;
 import dev.tokengate.proxy.s3.S3Exception;
+import dev.tokengate.proxy.state.EmbeddedStateStore;
 import dev.tokengate.proxy.token.KeyringAead;
 import dev.tokengate.proxy.token.KeyringFile;
 import dev.tokengate.proxy.token.SessionTokenSealer;
@@ -97,12 +98,12 @@ class StsSemanticsSuiteTest {
   static FileMfaCodeLedger ledger;
 
   @BeforeAll
-  static void world() throws IOException {
+  static void world() throws Exception {
     Path config = dataDir.resolve("world.yaml");
     try (InputStream in = StsSemanticsSuiteTest.class.getResourceAsStream("/semantics/world.yaml")) {
       Files.copy(in, config);
     }
-    identities = new IdentityStore(ProxyConfig.load(config), null);
+    identities = new IdentityStore(ProxyConfig.load(config), null, EmbeddedStateStore.open(dataDir));
     permissions = new PermissionResolver(new PolicyStore(identities.users(), identities.roles()));
     SecureRandom random = new SecureRandom();
     KeyringAead aead = new KeyringAead(KeyringFile.loadOrCreate(dataDir, random), random);
@@ -123,7 +124,7 @@ class StsSemanticsSuiteTest {
         return identities.findRole(name).isPresent();
       }
     });
-    iam = new PolicySimulation(identities, permissions, new BucketPolicyStore(dataDir, validator), contexts);
+    iam = new PolicySimulation(identities, permissions, new BucketPolicyStore(identities.state(), dataDir, validator), contexts);
     credentials = new CredentialResolver(identities, sealer, clock);
   }
 

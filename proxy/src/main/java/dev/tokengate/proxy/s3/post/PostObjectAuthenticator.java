@@ -55,6 +55,8 @@ public final class PostObjectAuthenticator {
     } catch (AuthenticationException e) {
       throw AuthFailureMapper.toS3(e);
     }
+    credentials.authenticated(s.accessKeyId(), "s3",
+        s instanceof PostUpload.V4 v4 ? v4.scope().region() : regions.iterator().next());
     PostPolicy policy = PostPolicy.parse(s.policy());
     policy.check(upload.fields(), clock.instant());
     policy.checkContentLength(fileLength);
