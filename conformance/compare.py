@@ -7,6 +7,12 @@ Prints the regressions (pass directly, not through the proxy), the tests the pro
 reverse) and both summaries. A test id listed in --known (one per line, '#' comments) is a
 regression that is accepted and explained there; it is printed but does not fail the run.
 Exit status: 1 if there is an unlisted regression, else 0.
+
+    compare.py --alone PROXY.xml [--known FILE]
+
+For groups that have no direct baseline (S3Proxy has no IAM/STS): every test that does not pass
+(failed or error) must be listed in --known, with its reason. Exit status 1 otherwise, and also
+when a listed test now passes (so the list stays true).
 """
 import sys
 import xml.etree.ElementTree as ET
@@ -38,6 +44,20 @@ def summary(r):
     return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("passed", "failed", "error", "skipped"))
 
 
+def alone(proxy, known):
+    failing = sorted(t for t, s in proxy.items() if s in ("failed", "error"))
+    unlisted = [t for t in failing if t not in known]
+    now_passing = sorted(t for t in known if proxy.get(t) == "passed")
+    print(f"proxy:  {summary(proxy)} ({len(proxy)} tests)")
+    print(f"not passing ({len(failing)}, {len(failing) - len(unlisted)} of them known):")
+    for t in failing:
+        print(("  ~ " if t in known else "  - ") + t + "  [" + proxy[t] + "]")
+    for t in now_passing:
+        print("  + " + t + "  [passes now: take it off the known list]")
+    print(f"RESULT {len(unlisted)} unexplained failures, {len(now_passing)} known failures now passing")
+    return 1 if unlisted or now_passing else 0
+
+
 def main(argv):
     args = [a for a in argv[1:] if not a.startswith("--")]
     known = set()
@@ -45,6 +65,8 @@ def main(argv):
         with open(argv[argv.index("--known") + 1]) as f:
             known = {line.split("#")[0].strip() for line in f} - {""}
         args = [a for a in args if a != argv[argv.index("--known") + 1]]
+    if "--alone" in argv:
+        return alone(outcomes(args[0]), known)
     direct, proxy = outcomes(args[0]), outcomes(args[1])
     regressions = sorted(t for t, s in direct.items() if s == "passed" and proxy.get(t, "missing") != "passed")
     fixes = sorted(t for t, s in proxy.items() if s == "passed" and direct.get(t, "missing") != "passed")

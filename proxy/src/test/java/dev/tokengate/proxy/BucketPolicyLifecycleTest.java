@@ -54,6 +54,35 @@ class BucketPolicyLifecycleTest {
   }
 
   @Test
+  void theAccountRootCanAlwaysManageAPolicyThatDeniesEveryone() throws Exception {
+    assertEquals(200, admin().put("/lockout", "").statusCode());
+    assertEquals(200, admin().put("/lockout/k", "x").statusCode());
+    String denyAll = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\","
+        + "\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::lockout\",\"arn:aws:s3:::lockout/*\"]}]}";
+    assertEquals(204, admin().put("/lockout?policy", denyAll).statusCode());
+    HttpResponse<String> object = admin().get("/lockout/k");
+    assertEquals(403, object.statusCode(), "the deny binds the root elsewhere: " + object.body());
+    HttpResponse<String> read = admin().get("/lockout?policy");
+    assertEquals(200, read.statusCode(), read.body());
+    assertEquals(denyAll, read.body());
+    assertEquals(204, admin().delete("/lockout?policy").statusCode());
+    assertEquals(200, admin().get("/lockout/k").statusCode(), "the policy is gone");
+
+    // Put confirming the lock-out, its denial binds the root too.
+    String denyManagement = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\","
+        + "\"Action\":[\"s3:GetBucketPolicy\",\"s3:DeleteBucketPolicy\",\"s3:PutBucketPolicy\"],"
+        + "\"Resource\":\"arn:aws:s3:::lockout\"}]}";
+    HttpResponse<String> confirmed = admin().send("PUT", "/lockout?policy",
+        denyManagement.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.util.Map.of("x-amz-confirm-remove-self-bucket-access", "true"));
+    assertEquals(204, confirmed.statusCode(), confirmed.body());
+    assertEquals(403, admin().get("/lockout?policy").statusCode());
+    assertEquals(403, admin().delete("/lockout?policy").statusCode());
+    assertEquals(204, admin().delete("/lockout/k").statusCode());
+    assertEquals(204, admin().delete("/lockout").statusCode());
+  }
+
+  @Test
   void deleteBucketTakesItsPolicyAlong() throws Exception {
     assertEquals(200, admin().put("/reborn", "").statusCode());
     assertEquals(200, admin().put("/reborn/k", "public once").statusCode());

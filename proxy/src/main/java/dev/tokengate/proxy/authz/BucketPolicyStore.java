@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.authz;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.Policy;
 import dev.tokengate.policy.PolicyParser;
@@ -42,8 +43,39 @@ public final class BucketPolicyStore implements AutoCloseable {
   public static final String PREFIX = "s3/bucket-policies/";
   private static final int ATTEMPTS = 16;
 
-  /** A bucket's policy at a store revision; {@code policy} null for a deletion seen at that revision. */
-  private record Entry(String text, Policy policy, long revision) {}
+  /**
+   * A bucket's policy at a store revision; {@code policy} null for a deletion seen at that revision.
+   * {@code rootLockedOut}: put with {@code x-amz-confirm-remove-self-bucket-access}, so its denials
+   * bind the account root's management of it too.
+   */
+  private record Entry(String text, Policy policy, boolean rootLockedOut, long revision) {}
+
+  /** The stored document: the policy as given, and whether it was put confirming the root's lock-out. */
+  private record Stored(String policy, boolean confirmRemoveSelfBucketAccess) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static byte[] write(String text, boolean rootLockedOut) {
+    try {
+      return JSON.writeValueAsBytes(new Stored(text, rootLockedOut));
+    } catch (IOException e) {
+      throw new IllegalStateException("a bucket policy document always serializes", e);
+    }
+  }
+
+  /** @throws MalformedPolicyException when the entry is not a stored bucket policy */
+  private static Entry read(String bucket, byte[] value, long revision) {
+    Stored stored;
+    try {
+      stored = JSON.readValue(value, Stored.class);
+    } catch (IOException e) {
+      throw new MalformedPolicyException("not a stored bucket policy: " + e.getMessage());
+    }
+    if (stored.policy() == null) {
+      throw new MalformedPolicyException("not a stored bucket policy: no policy");
+    }
+    return new Entry(stored.policy(), parse(bucket, stored.policy()), stored.confirmRemoveSelfBucketAccess(), revision);
+  }
 
   private final StateStore state;
   private final BucketPolicyValidator validator;
@@ -72,13 +104,14 @@ public final class BucketPolicyStore implements AutoCloseable {
     this.watch = state.watch(PREFIX, this::apply);
     for (StateStore.Entry e : state.list(PREFIX)) {
       String bucket = e.key().substring(PREFIX.length());
-      String text = new String(e.value(), StandardCharsets.UTF_8);
+      Entry entry;
       try {
-        remember(bucket, new Entry(text, parse(bucket, text), e.revision()));
+        entry = read(bucket, e.value(), e.revision());
       } catch (MalformedPolicyException bad) {
         throw new StateException("state entry " + e.key() + " is not a bucket policy: " + bad.getMessage(), bad);
       }
-      warnIfInvalid(bucket, text);
+      remember(bucket, entry);
+      warnIfInvalid(bucket, entry.text());
     }
   }
 
@@ -92,7 +125,7 @@ public final class BucketPolicyStore implements AutoCloseable {
         String bucket = name.substring(0, name.length() - ".json".length());
         String text = Files.readString(file, StandardCharsets.UTF_8);
         try {
-          state.put(PREFIX + bucket, text.getBytes(StandardCharsets.UTF_8), StateStore.ABSENT);
+          state.put(PREFIX + bucket, write(text, false), StateStore.ABSENT);
           LOG.info("imported the bucket policy of {} from {} into the state store", bucket, file);
         } catch (StateException.Conflict alreadyThere) {
           LOG.info("the bucket policy of {} is already in the state store; {} not imported", bucket, file);
@@ -131,12 +164,11 @@ public final class BucketPolicyStore implements AutoCloseable {
   private void apply(StateStore.Change change) {
     String bucket = change.key().substring(PREFIX.length());
     if (change.deleted()) {
-      remember(bucket, new Entry(null, null, change.revision()));
+      remember(bucket, new Entry(null, null, false, change.revision()));
       return;
     }
-    String text = new String(change.value(), StandardCharsets.UTF_8);
     try {
-      remember(bucket, new Entry(text, parse(bucket, text), change.revision()));
+      remember(bucket, read(bucket, change.value(), change.revision()));
     } catch (MalformedPolicyException e) {
       // Only a hand-written entry can be malformed (writers validate); the last good one stays.
       LOG.error("state entry {} is not a bucket policy, not applied: {}", change.key(), e.getMessage());
@@ -147,6 +179,12 @@ public final class BucketPolicyStore implements AutoCloseable {
   public Policy find(String bucket) {
     Entry e = bucket == null ? null : policies.get(bucket);
     return e == null ? null : e.policy();
+  }
+
+  /** Whether the bucket's policy was put confirming that it may lock the account root out of it. */
+  public boolean rootLockedOut(String bucket) {
+    Entry e = bucket == null ? null : policies.get(bucket);
+    return e != null && e.policy() != null && e.rootLockedOut();
   }
 
   public Optional<String> text(String bucket) {
@@ -163,15 +201,23 @@ public final class BucketPolicyStore implements AutoCloseable {
    * @throws IllegalArgumentException when {@code bucket} is not a valid bucket name
    */
   public CompletableFuture<Void> put(String bucket, String text) {
+    return put(bucket, text, false);
+  }
+
+  /**
+   * {@link #put(String, String)}, saying whether the caller confirmed that the policy may deny the
+   * account root its management ({@code x-amz-confirm-remove-self-bucket-access: true}).
+   */
+  public CompletableFuture<Void> put(String bucket, String text, boolean rootLockedOut) {
     String key = key(bucket);
     Policy policy = validator.validate(bucket, text, name(bucket));
-    byte[] value = text.getBytes(StandardCharsets.UTF_8);
+    byte[] value = write(text, rootLockedOut);
     return CompletableFuture.runAsync(() -> {
       try {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
           long expected = state.get(key).map(StateStore.Entry::revision).orElse(StateStore.ABSENT);
           try {
-            remember(bucket, new Entry(text, policy, state.put(key, value, expected)));
+            remember(bucket, new Entry(text, policy, rootLockedOut, state.put(key, value, expected)));
             return;
           } catch (StateException.Conflict raced) {
             // another replica changed it between our read and write: read again
@@ -207,7 +253,7 @@ public final class BucketPolicyStore implements AutoCloseable {
             // so a later watch report of anything at or below it is stale.
             long deleted = current.get().revision();
             policies.compute(bucket, (b, known) -> known == null || known.revision() <= deleted
-                ? new Entry(null, null, deleted) : known);
+                ? new Entry(null, null, false, deleted) : known);
             return true;
           } catch (StateException.Conflict raced) {
             // changed meanwhile: read again

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** IAM groups: members, and the inline and attached policies every member gets. */
 final class GroupActions {
@@ -49,6 +50,9 @@ final class GroupActions {
     String name = call.name("GroupName", 128);
     String path = call.path();
     call.authorize("arn:aws:iam::" + call.accountId() + ":group" + path + name);
+    if (identities.findGroup(name).isPresent()) {
+      throw new StsException(StsError.ENTITY_ALREADY_EXISTS, "Group with name " + name + " already exists.");
+    }
     StoredGroup g = new StoredGroup(name, path, UniqueIds.random("AGPA", random), IamDocuments.now(), List.of(),
         Map.of(), List.of());
     if (!state.create(StoredIdentities.GROUPS + name, g)) {
@@ -63,7 +67,7 @@ final class GroupActions {
     for (String m : g.members()) {
       identities.findUser(m).ifPresent(members::add);
     }
-    members.sort(Comparator.comparing(User::name));
+    members.sort(Comparator.comparing(User::name, IamPages.ORDER));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("Group", render(call, g));
     result.putAll(IamPages.page(call, "Users", members, User::name, u -> IamDocuments.user(u,
@@ -76,8 +80,33 @@ final class GroupActions {
     call.authorize("arn:aws:iam::" + call.accountId() + ":group" + prefix + "*");
     List<StoredGroup> groups = new ArrayList<>(identities.groups().stream().filter(g -> g.path().startsWith(prefix))
         .toList());
-    groups.sort(Comparator.comparing(StoredGroup::name));
+    groups.sort(Comparator.comparing(StoredGroup::name, IamPages.ORDER));
     return IamPages.page(call, "Groups", groups, StoredGroup::name, g -> render(call, g));
+  }
+
+  /**
+   * UpdateGroup: a new name and/or path; the group keeps its id, members and policies. The new
+   * document is written before the old one is removed, so a failure midway loses nothing.
+   */
+  Map<String, Object> updateGroup(IamCall call) throws StsException {
+    StoredGroup g = group(call);
+    String newName = call.get("NewGroupName") == null ? g.name() : call.name("NewGroupName", 128);
+    String newPath = call.get("NewPath") == null ? g.path() : UserActions.newPath(call);
+    call.authorize("arn:aws:iam::" + call.accountId() + ":group" + newPath + newName);
+    if (newName.equals(g.name())) {
+      update(g, c -> new StoredGroup(c.name(), newPath, c.groupId(), c.createDate(), c.members(), c.inlinePolicies(),
+          c.attachedPolicies()));
+      return Map.of();
+    }
+    Optional<StoredGroup> other = identities.findGroup(newName);
+    StoredGroup moved = new StoredGroup(newName, newPath, g.groupId(), g.createDate(), g.members(), g.inlinePolicies(),
+        g.attachedPolicies());
+    if ((other.isPresent() && !other.get().name().equals(g.name()))
+        || !state.create(StoredIdentities.GROUPS + newName, moved)) {
+      throw new StsException(StsError.ENTITY_ALREADY_EXISTS, "Group with name " + newName + " already exists.");
+    }
+    state.delete(StoredIdentities.GROUPS + g.name());
+    return Map.of();
   }
 
   Map<String, Object> deleteGroup(IamCall call) throws StsException {
@@ -130,7 +159,7 @@ final class GroupActions {
     String user = member(call);
     List<StoredGroup> groups = new ArrayList<>(identities.groups().stream().filter(g -> g.members().contains(user))
         .toList());
-    groups.sort(Comparator.comparing(StoredGroup::name));
+    groups.sort(Comparator.comparing(StoredGroup::name, IamPages.ORDER));
     return IamPages.page(call, "Groups", groups, StoredGroup::name, g -> render(call, g));
   }
 
@@ -165,7 +194,7 @@ final class GroupActions {
 
   Map<String, Object> listGroupPolicies(IamCall call) throws StsException {
     StoredGroup g = group(call);
-    return IamPages.page(call, "PolicyNames", g.inlinePolicies().keySet().stream().sorted().toList(), n -> n, n -> n);
+    return IamPages.page(call, "PolicyNames", g.inlinePolicies().keySet().stream().sorted(IamPages.ORDER).toList(), n -> n, n -> n);
   }
 
   Map<String, Object> deleteGroupPolicy(IamCall call) throws StsException {
@@ -228,10 +257,9 @@ final class GroupActions {
 
   private String member(IamCall call) throws StsException {
     String name = call.name("UserName", 64);
-    if (identities.findUser(name).isEmpty()) {
-      throw new StsException(StsError.NO_SUCH_ENTITY, "The user with name " + name + " cannot be found.");
-    }
-    return name;
+    // The user's own spelling: names match regardless of case, members are kept as spelled.
+    return identities.findUser(name).filter(u -> !u.accountRoot()).map(User::name).orElseThrow(() ->
+        new StsException(StsError.NO_SUCH_ENTITY, "The user with name " + name + " cannot be found."));
   }
 
   private void update(StoredGroup g, IamState.Change<StoredGroup> change) throws StsException {

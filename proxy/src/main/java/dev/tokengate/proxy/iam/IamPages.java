@@ -2,6 +2,7 @@ package dev.tokengate.proxy.iam;
 
 import dev.tokengate.proxy.sts.StsError;
 import dev.tokengate.proxy.sts.StsException;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +13,16 @@ import java.util.function.Function;
  * returned, so a page stays right while entities come and go), {@code IsTruncated} in the result.
  */
 final class IamPages {
+  /**
+   * How IAM lists names: regardless of case (names are unique regardless of case), so {@code aa,
+   * Ab, ac}; the exact spelling breaks ties only between configured names that differ in case.
+   */
+  static final Comparator<String> ORDER = String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder());
+
   private IamPages() {}
 
   /**
-   * @param names every item's sort name, in order (names are unique)
+   * @param items every item, in the list's order (by {@link #ORDER} unless the list has its own)
    * @return the result map with {@code listName} → the page's items, IsTruncated and Marker
    */
   static <T> Map<String, Object> page(IamCall call, String listName, List<T> items, Function<T, String> nameOf,
@@ -26,9 +33,15 @@ final class IamPages {
     if (marker != null) {
       start = -1;
       for (int i = 0; i < items.size(); i++) {
-        if (nameOf.apply(items.get(i)).compareTo(marker) > 0) {
-          start = i;
+        if (nameOf.apply(items.get(i)).equals(marker)) {
+          start = i + 1;
           break;
+        }
+      }
+      // The marker's item went away meanwhile: the first one after it in ORDER.
+      for (int i = 0; start < 0 && i < items.size(); i++) {
+        if (ORDER.compare(nameOf.apply(items.get(i)), marker) > 0) {
+          start = i;
         }
       }
       if (start < 0) {

@@ -60,6 +60,7 @@ public final class IamService implements QueryApi {
     IamState state = new IamState(identities.state(), identities::refresh);
     UserActions users = new UserActions(identities, state, random);
     actions.put("CreateUser", users::createUser);
+    actions.put("UpdateUser", users::updateUser);
     actions.put("GetUser", users::getUser);
     actions.put("ListUsers", users::listUsers);
     actions.put("DeleteUser", users::deleteUser);
@@ -80,6 +81,7 @@ public final class IamService implements QueryApi {
     actions.put("DeleteAccessKey", keys::deleteAccessKey);
     GroupActions groups = new GroupActions(identities, state, random);
     actions.put("CreateGroup", groups::createGroup);
+    actions.put("UpdateGroup", groups::updateGroup);
     actions.put("GetGroup", groups::getGroup);
     actions.put("ListGroups", groups::listGroups);
     actions.put("DeleteGroup", groups::deleteGroup);
@@ -109,6 +111,8 @@ public final class IamService implements QueryApi {
     actions.put("ListRoles", roles::listRoles);
     actions.put("DeleteRole", roles::deleteRole);
     actions.put("UpdateAssumeRolePolicy", roles::updateAssumeRolePolicy);
+    actions.put("UpdateRole", roles::updateRole);
+    actions.put("UpdateRoleDescription", roles::updateRoleDescription);
     actions.put("PutRolePolicy", roles::putRolePolicy);
     actions.put("GetRolePolicy", roles::getRolePolicy);
     actions.put("ListRolePolicies", roles::listRolePolicies);

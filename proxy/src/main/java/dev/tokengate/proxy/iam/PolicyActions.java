@@ -124,7 +124,7 @@ final class PolicyActions {
       identities.customerPolicies().forEach((arn, p) -> all.add(render(arn, p)));
     }
     all.removeIf(m -> onlyAttached && "0".equals(m.get("AttachmentCount")));
-    all.sort(Comparator.comparing(m -> (String) m.get("PolicyName")));
+    all.sort(Comparator.comparing(m -> (String) m.get("PolicyName"), IamPages.ORDER));
     return IamPages.page(call, "Policies", all, m -> (String) m.get("PolicyName"), m -> m);
   }
 

@@ -75,14 +75,14 @@ final class RevocationActions {
         User u = identities.findUser(name).filter(x -> !x.accountRoot()).orElseThrow(() ->
             new StsException(StsError.NO_SUCH_ENTITY, "The user with name " + name + " cannot be found."));
         call.authorize(u.arn());
-        return write(Revocation.Kind.USER, name, now);
+        return write(Revocation.Kind.USER, u.name(), now);
       }
       case "RoleName" -> {
         String name = call.name("RoleName", 64);
         Role r = identities.findRole(name).orElseThrow(() ->
             new StsException(StsError.NO_SUCH_ENTITY, "The role with name " + name + " cannot be found."));
         call.authorize(r.arn());
-        return write(Revocation.Kind.ROLE, name, now);
+        return write(Revocation.Kind.ROLE, r.name(), now);
       }
       case "SourceIdentity" -> {
         String source = call.get("SourceIdentity");

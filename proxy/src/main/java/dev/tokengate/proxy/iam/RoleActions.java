@@ -104,7 +104,7 @@ final class RoleActions {
     String prefix = call.get("PathPrefix") == null ? "/" : call.get("PathPrefix");
     call.authorize("arn:aws:iam::" + call.accountId() + ":role" + prefix + "*");
     List<Role> roles = new ArrayList<>(identities.roles().stream().filter(r -> r.path().startsWith(prefix)).toList());
-    roles.sort(Comparator.comparing(Role::name));
+    roles.sort(Comparator.comparing(Role::name, IamPages.ORDER));
     return IamPages.page(call, "Roles", roles, Role::name, this::render);
   }
 
@@ -126,6 +126,37 @@ final class RoleActions {
     String trust = trustPolicy(call.required("PolicyDocument"), r.arn());
     update(r, current -> copy(current, trust, current.inlinePolicies(), current.attachedPolicies()));
     return Map.of();
+  }
+
+  /** UpdateRole: a new Description and/or MaxSessionDuration; what is not given stays. */
+  Map<String, Object> updateRole(IamCall call) throws StsException {
+    Role r = modifiable(call);
+    String description = description(call);
+    Integer maxSession = call.get("MaxSessionDuration") == null ? null : maxSession(call.get("MaxSessionDuration"));
+    update(r, c -> new StoredRole(c.name(), c.path(), c.roleId(), c.createDate(),
+        description != null ? description : c.description(), c.trustPolicy(), c.inlinePolicies(),
+        c.attachedPolicies(), c.permissionsBoundary(), maxSession != null ? maxSession : c.maxSessionDuration(),
+        c.tags()));
+    return Map.of();
+  }
+
+  /** UpdateRoleDescription: answers the role as it now is. */
+  Map<String, Object> updateRoleDescription(IamCall call) throws StsException {
+    Role r = modifiable(call);
+    String description = call.get("Description") == null ? "" : description(call);
+    update(r, c -> new StoredRole(c.name(), c.path(), c.roleId(), c.createDate(), description, c.trustPolicy(),
+        c.inlinePolicies(), c.attachedPolicies(), c.permissionsBoundary(), c.maxSessionDuration(), c.tags()));
+    return Map.of("Role", render(identities.findRole(r.name()).orElseThrow()));
+  }
+
+  /** A role's Description: at most 1000 characters, as IAM allows. */
+  private static String description(IamCall call) throws StsException {
+    String d = call.get("Description");
+    if (d != null && d.length() > 1000) {
+      throw new StsException(StsError.VALIDATION_ERROR, "1 validation error detected: Value at 'description' failed"
+          + " to satisfy constraint: Member must have length less than or equal to 1000");
+    }
+    return d;
   }
 
   Map<String, Object> putRolePolicy(IamCall call) throws StsException {
@@ -161,7 +192,7 @@ final class RoleActions {
   Map<String, Object> listRolePolicies(IamCall call) throws StsException {
     Role r = role(call.name("RoleName", 64));
     call.authorize(r.arn());
-    return IamPages.page(call, "PolicyNames", r.inlinePolicies().keySet().stream().sorted().toList(), n -> n, n -> n);
+    return IamPages.page(call, "PolicyNames", r.inlinePolicies().keySet().stream().sorted(IamPages.ORDER).toList(), n -> n, n -> n);
   }
 
   Map<String, Object> deleteRolePolicy(IamCall call) throws StsException {

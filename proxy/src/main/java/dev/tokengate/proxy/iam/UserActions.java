@@ -2,6 +2,9 @@ package dev.tokengate.proxy.iam;
 
 import dev.tokengate.proxy.identity.IdentityStore;
 import dev.tokengate.proxy.identity.StoredIdentities;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredGroup;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredKey;
+import dev.tokengate.proxy.identity.StoredIdentities.StoredMfaDevice;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredUser;
 import dev.tokengate.proxy.identity.UniqueIds;
 import dev.tokengate.proxy.identity.User;
@@ -13,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** IAM users and their inline and attached policies. */
 final class UserActions {
@@ -73,7 +77,7 @@ final class UserActions {
     }
     User u = user(name);
     call.authorize(u.arn());
-    return Map.of("User", IamDocuments.user(u, createDate(name)));
+    return Map.of("User", IamDocuments.user(u, createDate(u.name())));
   }
 
   Map<String, Object> listUsers(IamCall call) throws StsException {
@@ -81,7 +85,7 @@ final class UserActions {
     call.authorize("arn:aws:iam::" + call.accountId() + ":user" + prefix + "*");
     List<User> users = new ArrayList<>(identities.users().stream()
         .filter(u -> !u.accountRoot() && u.path().startsWith(prefix)).toList());
-    users.sort(Comparator.comparing(User::name));
+    users.sort(Comparator.comparing(User::name, IamPages.ORDER));
     return IamPages.page(call, "Users", users, User::name, u -> IamDocuments.user(u, createDate(u.name())));
   }
 
@@ -107,6 +111,68 @@ final class UserActions {
     }
     state.delete(StoredIdentities.USERS + u.name());
     return Map.of();
+  }
+
+  /**
+   * UpdateUser: a new name and/or path; the user keeps its id, keys, policies, groups and MFA
+   * device. The new document is written first and the old one removed last, so a failure midway
+   * leaves the user reachable (under both names until retried), never lost. Sessions minted under
+   * the old name end, as its ARN no longer names anyone.
+   */
+  Map<String, Object> updateUser(IamCall call) throws StsException {
+    User u = user(call.name("UserName", 64));
+    call.authorize(u.arn());
+    deletable(u);
+    String newName = call.get("NewUserName") == null ? u.name() : call.name("NewUserName", 64);
+    String newPath = call.get("NewPath") == null ? u.path() : newPath(call);
+    call.authorize(call.userArn(newPath, newName));
+    StoredUser stored = identities.storedUser(u.name()).orElseThrow();
+    StoredUser moved = new StoredUser(newName, newPath, stored.userId(), stored.createDate(), stored.inlinePolicies(),
+        stored.attachedPolicies(), stored.permissionsBoundary(), stored.tags());
+    if (newName.equals(u.name())) {
+      state.update(StoredIdentities.USERS + u.name(), StoredUser.class, c -> new StoredUser(c.name(), newPath,
+          c.userId(), c.createDate(), c.inlinePolicies(), c.attachedPolicies(), c.permissionsBoundary(), c.tags()));
+      return Map.of();
+    }
+    Optional<User> other = identities.findUser(newName);
+    if (other.isPresent() && !other.get().name().equals(u.name())) {
+      throw exists(newName);
+    }
+    if (!state.create(StoredIdentities.USERS + newName, moved)) {
+      throw exists(newName);
+    }
+    for (StoredKey k : identities.storedKeys()) {
+      if (k.userName().equals(u.name())) {
+        state.update(StoredIdentities.ACCESS_KEYS + k.accessKeyId(), StoredKey.class, c ->
+            new StoredKey(c.accessKeyId(), c.secretAccessKey(), newName, c.status(), c.createDate()));
+      }
+    }
+    for (StoredGroup g : identities.groups()) {
+      if (g.members().contains(u.name())) {
+        state.update(StoredIdentities.GROUPS + g.name(), StoredGroup.class, c -> new StoredGroup(c.name(), c.path(),
+            c.groupId(), c.createDate(), c.members().stream().map(m -> m.equals(u.name()) ? newName : m).toList(),
+            c.inlinePolicies(), c.attachedPolicies()));
+      }
+    }
+    for (StoredMfaDevice d : identities.mfaDevices().values()) {
+      if (u.name().equals(d.userName())) {
+        state.update(StoredIdentities.MFA_DEVICES + d.name(), StoredMfaDevice.class, c -> new StoredMfaDevice(
+            c.name(), c.path(), c.seed(), c.createDate(), newName, c.enableDate(), c.tags()));
+      }
+    }
+    state.delete(StoredIdentities.USERS + u.name());
+    return Map.of();
+  }
+
+  /** {@code NewPath}, checked as {@code Path} is. */
+  static String newPath(IamCall call) throws StsException {
+    String v = call.get("NewPath");
+    if (!v.matches("/|/[\\u0021-\\u007e]{0,510}/")) {
+      throw new StsException(StsError.VALIDATION_ERROR,
+          "The specified value for newPath is invalid. It must begin and end with / and contain only alphanumeric"
+              + " characters and/or / characters.");
+    }
+    return v;
   }
 
   Map<String, Object> putUserPolicy(IamCall call) throws StsException {
@@ -145,7 +211,7 @@ final class UserActions {
   Map<String, Object> listUserPolicies(IamCall call) throws StsException {
     User u = user(call.name("UserName", 64));
     call.authorize(u.arn());
-    List<String> names = u.inlinePolicies().keySet().stream().sorted().toList();
+    List<String> names = u.inlinePolicies().keySet().stream().sorted(IamPages.ORDER).toList();
     return IamPages.page(call, "PolicyNames", names, n -> n, n -> n);
   }
 

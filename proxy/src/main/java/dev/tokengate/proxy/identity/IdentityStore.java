@@ -259,8 +259,9 @@ public final class IdentityStore {
     return view.groups().values();
   }
 
+  /** The group of that name, regardless of case (an exact spelling first). */
   public Optional<StoredGroup> findGroup(String name) {
-    return Optional.ofNullable(view.groups().get(name));
+    return anyCase(view.groups(), name);
   }
 
   private User user(String name, String path, Map<String, String> inline, List<String> managed, String boundary,
@@ -304,12 +305,28 @@ public final class IdentityStore {
     return Optional.ofNullable(view.keys().get(accessKeyId));
   }
 
+  /** The user of that name, regardless of case as IAM names are (an exact spelling first). */
   public Optional<User> findUser(String name) {
-    return Optional.ofNullable(view.users().get(name));
+    return anyCase(view.users(), name);
   }
 
+  /** The role of that name, regardless of case (an exact spelling first). */
   public Optional<Role> findRole(String name) {
-    return Optional.ofNullable(view.roles().get(name));
+    return anyCase(view.roles(), name);
+  }
+
+  private static <T> Optional<T> anyCase(Map<String, T> byName, String name) {
+    T exact = byName.get(name);
+    if (exact != null || name == null) {
+      return Optional.ofNullable(exact);
+    }
+    // Only a miss scans: the request path finds its entities by their exact names.
+    for (Map.Entry<String, T> e : byName.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return Optional.of(e.getValue());
+      }
+    }
+    return Optional.empty();
   }
 
   /** Whether the user comes from the configuration (the IAM API may not change it). */

@@ -176,7 +176,8 @@ public final class BucketPolicyHandler extends ChannelDuplexHandler {
           throw new S3Exception(S3Error.MALFORMED_POLICY);
         }
         try {
-          yield store.put(bucket, text).thenApply(v -> response(r, HttpResponseStatus.NO_CONTENT, null, null));
+          boolean lockOut = "true".equalsIgnoreCase(r.head().headers().get("x-amz-confirm-remove-self-bucket-access"));
+          yield store.put(bucket, text, lockOut).thenApply(v -> response(r, HttpResponseStatus.NO_CONTENT, null, null));
         } catch (MalformedPolicyException e) {
           throw new S3Exception(S3Error.MALFORMED_POLICY, e.getMessage());
         }

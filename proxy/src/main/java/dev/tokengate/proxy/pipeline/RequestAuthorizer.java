@@ -317,11 +317,26 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   private record Denial(Decision decision, PolicySet policies, RequestContext context) {}
 
   /** One request's checks: the policy set of each bucket is assembled once. */
+  /** What the account root may always do to a bucket policy, whatever the policy says (AWS's lock-out rescue). */
+  private static final Set<String> ROOT_RESCUE = Set.of("s3:GetBucketPolicy", "s3:PutBucketPolicy",
+      "s3:DeleteBucketPolicy");
+
   private final class Evaluation {
     private final ChannelHandlerContext ctx;
     private final AuthenticatedRequest r;
     private final S3Request s3;
     private final Map<String, PolicySet> byBucket = new HashMap<>(2);
+
+    /**
+     * A bucket policy that denies everyone its own management would lock the account out; AWS lets
+     * the account root read, replace or delete it all the same, so only the root's own policies count
+     * (unless the policy was put with {@code x-amz-confirm-remove-self-bucket-access: true}).
+     */
+    private boolean rootRescue(S3Permission p) {
+      return ROOT_RESCUE.contains(p.action()) && r.caller().user() != null && r.caller().role() == null
+          && !r.caller().isFederatedSession() && r.caller().user().accountRoot()
+          && !bucketPolicies.rootLockedOut(bucketOf(p.resource()));
+    }
 
     Evaluation(ChannelHandlerContext ctx, AuthenticatedRequest r, S3Request s3) {
       this.ctx = ctx;
@@ -331,8 +346,10 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
 
     /** Evaluates one permission against the policies of its resource's bucket; null when allowed. */
     Denial check(S3Permission p) {
-      PolicySet policies = byBucket.computeIfAbsent(bucketOf(p.resource()),
-          b -> permissions.forCaller(r.caller()).withResource(b.isEmpty() ? null : bucketPolicies.find(b)));
+      PolicySet policies = rootRescue(p)
+          ? permissions.forCaller(r.caller())
+          : byBucket.computeIfAbsent(bucketOf(p.resource()),
+              b -> permissions.forCaller(r.caller()).withResource(b.isEmpty() ? null : bucketPolicies.find(b)));
       boolean trace = LOG.isDebugEnabled();
       RequestContext context =
           contexts.create(r.caller(), s3, r.verified(), ctx.channel().remoteAddress(), false, p.action(), p.resource());

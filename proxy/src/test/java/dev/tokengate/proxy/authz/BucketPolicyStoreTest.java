@@ -50,6 +50,22 @@ class BucketPolicyStoreTest {
     return f.get(10, TimeUnit.SECONDS);
   }
 
+  /** A policy as the store keeps it. */
+  private static byte[] stored(String policy) throws Exception {
+    return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(
+        java.util.Map.of("policy", policy, "confirmRemoveSelfBucketAccess", false));
+  }
+
+  @Test
+  void aPolicyPutConfirmingTheRootsLockOutSaysSoAfterARestart() throws Exception {
+    BucketPolicyStore store = open();
+    done(store.put("bkt9", POLICY.formatted("bkt9"), true));
+    assertTrue(store.rootLockedOut("bkt9"));
+    assertTrue(open().rootLockedOut("bkt9"));
+    done(store.put("bkt9", POLICY.formatted("bkt9")));
+    assertFalse(open().rootLockedOut("bkt9"));
+  }
+
   private BucketPolicyStore open() throws Exception {
     return new BucketPolicyStore(EmbeddedStateStore.open(dataDir), dataDir, VALIDATOR);
   }
@@ -95,8 +111,7 @@ class BucketPolicyStoreTest {
     StateStore state = EmbeddedStateStore.open(dataDir);
     BucketPolicyStore store = new BucketPolicyStore(state, dataDir, VALIDATOR);
     // What another replica does: it writes the store directly.
-    state.put(BucketPolicyStore.PREFIX + "bkt5", POLICY.formatted("bkt5").getBytes(StandardCharsets.UTF_8),
-        StateStore.ABSENT);
+    state.put(BucketPolicyStore.PREFIX + "bkt5", stored(POLICY.formatted("bkt5")), StateStore.ABSENT);
     assertNotNull(store.find("bkt5"));
     state.delete(BucketPolicyStore.PREFIX + "bkt5", state.get(BucketPolicyStore.PREFIX + "bkt5").orElseThrow().revision());
     assertNull(store.find("bkt5"));
@@ -119,10 +134,10 @@ class BucketPolicyStoreTest {
     long written = embedded.get(BucketPolicyStore.PREFIX + "bkt6").orElseThrow().revision();
     assertTrue(done(store.delete("bkt6")));
     listener[0].accept(new StateStore.Change(BucketPolicyStore.PREFIX + "bkt6",
-        POLICY.formatted("bkt6").getBytes(StandardCharsets.UTF_8), written));
+        stored(POLICY.formatted("bkt6")), written));
     assertNull(store.find("bkt6"), "the put's late report is older than the deletion");
     listener[0].accept(new StateStore.Change(BucketPolicyStore.PREFIX + "bkt6",
-        POLICY.formatted("bkt6").getBytes(StandardCharsets.UTF_8), written + 5));
+        stored(POLICY.formatted("bkt6")), written + 5));
     assertNotNull(store.find("bkt6"), "a newer write by another replica is applied");
   }
 
