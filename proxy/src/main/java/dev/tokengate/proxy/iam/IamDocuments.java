@@ -35,10 +35,7 @@ final class IamDocuments {
     m.put("UserId", u.userId());
     m.put("Arn", u.arn());
     m.put("CreateDate", createDate == null ? STARTED : createDate);
-    if (u.permissionsBoundaryArn() != null) {
-      m.put("PermissionsBoundary", Map.of("PermissionsBoundaryType", "Policy",
-          "PermissionsBoundaryArn", u.permissionsBoundaryArn()));
-    }
+    putBoundary(m, u.permissionsBoundaryArn());
     return m;
   }
 
@@ -52,7 +49,14 @@ final class IamDocuments {
     m.put("AssumeRolePolicyDocument", encoded(r.trustPolicy()));
     m.put("Description", description);
     m.put("MaxSessionDuration", String.valueOf(r.maxSessionDurationSeconds()));
+    putBoundary(m, r.permissionsBoundaryArn());
     return m;
+  }
+
+  private static void putBoundary(Map<String, Object> m, String arn) {
+    if (arn != null) {
+      m.put("PermissionsBoundary", Map.of("PermissionsBoundaryType", "Policy", "PermissionsBoundaryArn", arn));
+    }
   }
 
   /** An attached managed policy, as List*AttachedPolicies shows it. */

@@ -113,6 +113,15 @@ public final class IamService implements QueryApi {
     actions.put("UpdateAssumeRolePolicy", roles::updateAssumeRolePolicy);
     actions.put("UpdateRole", roles::updateRole);
     actions.put("UpdateRoleDescription", roles::updateRoleDescription);
+    RoleTagActions roleTags = new RoleTagActions(identities, state);
+    actions.put("TagRole", roleTags::tagRole);
+    actions.put("UntagRole", roleTags::untagRole);
+    actions.put("ListRoleTags", roleTags::listRoleTags);
+    BoundaryActions boundaries = new BoundaryActions(identities, state);
+    actions.put("PutUserPermissionsBoundary", boundaries::putUserPermissionsBoundary);
+    actions.put("DeleteUserPermissionsBoundary", boundaries::deleteUserPermissionsBoundary);
+    actions.put("PutRolePermissionsBoundary", boundaries::putRolePermissionsBoundary);
+    actions.put("DeleteRolePermissionsBoundary", boundaries::deleteRolePermissionsBoundary);
     actions.put("PutRolePolicy", roles::putRolePolicy);
     actions.put("GetRolePolicy", roles::getRolePolicy);
     actions.put("ListRolePolicies", roles::listRolePolicies);
