@@ -122,6 +122,8 @@ EOF
 
 PORT=$(free_port)
 mkdir -p "$TMP/data"
+# S3TESTS_ACCOUNT="" runs tokengate with Ceph RGW's tenant-less ARNs (arn:aws:iam:::user/NAME).
+ACCOUNT=${S3TESTS_ACCOUNT-123456789012}
 if [ "$TARGET" = proxy ]; then
   backend_yaml=""
   if [ "$BACKEND" != embedded ]; then
@@ -136,6 +138,7 @@ if [ "$TARGET" = proxy ]; then
 listen: 127.0.0.1:$PORT
 dataDir: $TMP/data
 acceptSigV2: ${S3TESTS_SIGV2:-true}
+accountId: "$ACCOUNT"
 $backend_yaml
 users:
   - name: s3tests-main
@@ -181,7 +184,7 @@ PY
   # [iam root]: the bootstrap admin is the account root (arn …:root, user id = the account id).
   IAM_ROOT_ACCESS_KEY=$(sed -n 's/^accessKeyId: *//p' "$TMP/data/admin.yaml" | tr -d '"')
   IAM_ROOT_SECRET_KEY=$(sed -n 's/^secretAccessKey: *//p' "$TMP/data/admin.yaml" | tr -d '"')
-  export IAM_ROOT_ACCESS_KEY IAM_ROOT_SECRET_KEY IAM_ROOT_USER_ID=123456789012
+  export IAM_ROOT_ACCESS_KEY IAM_ROOT_SECRET_KEY IAM_ROOT_USER_ID=$ACCOUNT
 else
   # Baseline: the same S3Proxy, no tokengate. One identity: main, alt and tenant all use it.
   [ "$BACKEND" = embedded ] && BACKEND=filesystem

@@ -37,6 +37,8 @@ if [ -z "${TOKENGATE_SKIP_CONFORMANCE:-}" ]; then
     S3TESTS_MODES='longterm session' bash conformance/run.sh
     # The IAM groups (no direct baseline: S3Proxy has no IAM), against their list of known failures.
     bash conformance/iam.sh
+    # The STS group, in the two account shapes it assumes (conformance/sts.sh).
+    bash conformance/sts.sh
   else
     echo "conformance gate NOT RUN: the pinned suite (../shared/conformance/s3-tests.tar.gz) is not on this machine" >&2
   fi

@@ -37,6 +37,11 @@ public final class PolicyParser {
    * @throws MalformedPolicyException when AWS would reject the document
    */
   public static Policy parse(String json, PolicyType type, String name) {
+    return parse(json, type, name, PolicyDialect.AWS);
+  }
+
+  /** As {@link #parse(String, PolicyType, String)}, in {@code dialect}. */
+  public static Policy parse(String json, PolicyType type, String name, PolicyDialect dialect) {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
@@ -69,7 +74,7 @@ public final class PolicyParser {
     List<Statement> statements = new ArrayList<>();
     Set<String> sids = new HashSet<>();
     for (int i = 0; i < nodes.size(); i++) {
-      Statement s = statement(nodes.get(i), i, type, variables);
+      Statement s = statement(nodes.get(i), i, type, variables, dialect);
       if (s.sid() != null && !s.sid().isEmpty() && !sids.add(s.sid())) {
         throw new MalformedPolicyException("Statement IDs (SID) in a single policy must be unique.");
       }
@@ -78,7 +83,8 @@ public final class PolicyParser {
     return new Policy(name, type, version, id, statements);
   }
 
-  private static Statement statement(JsonNode node, int index, PolicyType type, boolean variables) {
+  private static Statement statement(
+      JsonNode node, int index, PolicyType type, boolean variables, PolicyDialect dialect) {
     if (!node.isObject()) {
       throw new MalformedPolicyException("Syntax errors in policy.");
     }
@@ -100,9 +106,12 @@ public final class PolicyParser {
       if (principalNode == null) {
         throw new MalformedPolicyException("Missing required field Principal");
       }
-      principal = principal(principalNode);
+      principal = principal(principalNode, dialect);
     } else if (principalNode != null) {
-      throw new MalformedPolicyException("Policy document should not specify a principal.");
+      if (dialect != PolicyDialect.RGW_TENANTLESS) {
+        throw new MalformedPolicyException("Policy document should not specify a principal.");
+      }
+      principal(principalNode, dialect); // RGW checks it, then ignores it: the holder is the principal
     }
 
     boolean notAction = node.has("NotAction");
@@ -120,12 +129,12 @@ public final class PolicyParser {
         new ResourceMatcher(resources, variables), notResource, conditions);
   }
 
-  private static PrincipalMatcher principal(JsonNode node) {
+  private static PrincipalMatcher principal(JsonNode node, PolicyDialect dialect) {
     if (node.isTextual()) {
       if (!node.asText().equals("*")) {
         throw new MalformedPolicyException("Invalid principal in policy: " + node);
       }
-      return new PrincipalMatcher(node.toString(), true, Map.of());
+      return new PrincipalMatcher(node.toString(), true, Map.of(), dialect);
     }
     if (!node.isObject() || node.isEmpty()) {
       throw new MalformedPolicyException("Invalid principal in policy: " + node);
@@ -138,7 +147,7 @@ public final class PolicyParser {
       }
       entries.put(e.getKey(), values);
     }
-    return new PrincipalMatcher(node.toString(), false, entries);
+    return new PrincipalMatcher(node.toString(), false, entries, dialect);
   }
 
   private static List<Condition> conditions(JsonNode node, boolean variables) {

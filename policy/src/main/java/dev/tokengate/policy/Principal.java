@@ -152,7 +152,8 @@ public record Principal(
 
   private static String accountOf(String arn) {
     String[] parts = arn.split(":", 6);
-    if (parts.length != 6 || parts[4].isEmpty()) {
+    // An empty account is RGW's tenant-less world (PolicyDialect.RGW_TENANTLESS).
+    if (parts.length != 6 || !parts[0].equals("arn")) {
       throw new IllegalArgumentException("not an IAM ARN: " + arn);
     }
     return parts[4];

@@ -30,9 +30,14 @@ final class PrincipalMatcher {
   }
 
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
-  private static final Pattern IAM_ARN =
-      Pattern.compile("arn:[a-z-]+:(iam::\\d{12}:(root|user/.+|role/.+)"
-          + "|sts::\\d{12}:(assumed-role/[^/]+/.+|federated-user/.+))");
+  private static final Pattern IAM_ARN = iamArn("\\d{12}");
+  /** RGW's tenant-less ARNs have no account; AWS's own still parse. */
+  private static final Pattern TENANTLESS_IAM_ARN = iamArn("(?:\\d{12})?");
+
+  private static Pattern iamArn(String account) {
+    return Pattern.compile("arn:[a-z-]+:(iam::" + account + ":(root|user/.+|role/.+)"
+        + "|sts::" + account + ":(assumed-role/[^/]+/.+|federated-user/.+))");
+  }
 
   private final String source;
   private final boolean wildcard;
@@ -42,8 +47,9 @@ final class PrincipalMatcher {
   private final List<String> others = new ArrayList<>();
 
   /** Parses the element value; {@code entries} maps AWS/Service/Federated/CanonicalUser to values. */
-  PrincipalMatcher(String source, boolean wildcard, Map<String, List<String>> entries) {
+  PrincipalMatcher(String source, boolean wildcard, Map<String, List<String>> entries, PolicyDialect dialect) {
     this.source = source;
+    Pattern iamArn = dialect == PolicyDialect.RGW_TENANTLESS ? TENANTLESS_IAM_ARN : IAM_ARN;
     boolean any = wildcard;
     for (Map.Entry<String, List<String>> e : entries.entrySet()) {
       String kind = e.getKey();
@@ -60,7 +66,7 @@ final class PrincipalMatcher {
           any = true;
         } else if (ACCOUNT_ID.matcher(v).matches()) {
           accounts.add(v);
-        } else if (IAM_ARN.matcher(v).matches()) {
+        } else if (iamArn.matcher(v).matches()) {
           addArn(v);
         } else {
           throw new MalformedPolicyException("Invalid principal in policy: \"AWS\":\"" + v + "\"");

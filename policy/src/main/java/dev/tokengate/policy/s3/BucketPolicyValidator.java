@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.Policy;
+import dev.tokengate.policy.PolicyDialect;
 import dev.tokengate.policy.PolicyParser;
 import dev.tokengate.policy.PolicyType;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public final class BucketPolicyValidator {
   public static final String INVALID_CONDITION_KEY = "Policy has an invalid condition key";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern OWN_IAM = Pattern.compile("arn:aws:iam::(\\d{12}):(user|role)/(?:.*/)?([^/]+)");
+  private static final Pattern OWN_IAM = Pattern.compile("arn:aws:iam::(\\d{12}|):(user|role)/(?:.*/)?([^/]+)");
 
   private static final Set<String> GLOBAL_KEYS = lower(
       "aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast", "aws:CurrentTime", "aws:EpochTime",
@@ -91,6 +92,11 @@ public final class BucketPolicyValidator {
     this.principals = principals;
   }
 
+  /** The grammar of this account's policies. */
+  public PolicyDialect dialect() {
+    return PolicyDialect.of(accountId);
+  }
+
   /**
    * Parses and validates {@code text} as the policy of {@code bucket}.
    *
@@ -98,7 +104,7 @@ public final class BucketPolicyValidator {
    * @throws MalformedPolicyException with S3's message when PutBucketPolicy would refuse it
    */
   public Policy validate(String bucket, String text, String name) {
-    Policy policy = PolicyParser.parse(text, PolicyType.RESOURCE, name);
+    Policy policy = PolicyParser.parse(text, PolicyType.RESOURCE, name, dialect());
     JsonNode root;
     try {
       root = JSON.readTree(text);

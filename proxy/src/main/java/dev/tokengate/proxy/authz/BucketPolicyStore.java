@@ -64,7 +64,7 @@ public final class BucketPolicyStore implements AutoCloseable {
   }
 
   /** @throws MalformedPolicyException when the entry is not a stored bucket policy */
-  private static Entry read(String bucket, byte[] value, long revision) {
+  private Entry read(String bucket, byte[] value, long revision) {
     Stored stored;
     try {
       stored = JSON.readValue(value, Stored.class);
@@ -136,8 +136,8 @@ public final class BucketPolicyStore implements AutoCloseable {
     Files.move(dir, dir.resolveSibling("bucket-policies.imported"));
   }
 
-  private static Policy parse(String bucket, String text) {
-    return PolicyParser.parse(text, PolicyType.RESOURCE, name(bucket));
+  private Policy parse(String bucket, String text) {
+    return PolicyParser.parse(text, PolicyType.RESOURCE, name(bucket), validator.dialect());
   }
 
   private static String name(String bucket) {

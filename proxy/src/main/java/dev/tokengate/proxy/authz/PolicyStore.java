@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.ManagedPolicies;
 import dev.tokengate.policy.Policy;
+import dev.tokengate.policy.PolicyDialect;
 import dev.tokengate.policy.PolicyParser;
 import dev.tokengate.policy.PolicySet;
 import dev.tokengate.policy.PolicyType;
@@ -31,18 +32,24 @@ public final class PolicyStore {
   private final Map<String, PolicySet> rolePolicies = new HashMap<>();
   private final Map<String, Policy> trustPolicies = new HashMap<>();
   private final Function<String, Optional<Policy>> managed;
+  private final PolicyDialect dialect;
 
   /**
    * @throws IllegalArgumentException naming the user or role and policy that does not parse, or a
    *     managed policy ARN that is not known
    */
   public PolicyStore(Iterable<User> users, Iterable<Role> roles) {
-    this(users, roles, ManagedPolicies::lookup);
+    this(users, roles, ManagedPolicies::lookup, PolicyDialect.AWS);
   }
 
-  /** @param managed the managed policy an ARN names: AWS's, or the account's own (customer-managed) */
-  public PolicyStore(Iterable<User> users, Iterable<Role> roles, Function<String, Optional<Policy>> managed) {
+  /**
+   * @param managed the managed policy an ARN names: AWS's, or the account's own (customer-managed)
+   * @param dialect the grammar the account's inline and trust policies are read in
+   */
+  public PolicyStore(Iterable<User> users, Iterable<Role> roles, Function<String, Optional<Policy>> managed,
+      PolicyDialect dialect) {
     this.managed = managed;
+    this.dialect = dialect;
     List<String> problems = new ArrayList<>();
     for (User u : users) {
       String owner = "user " + u.name();
@@ -65,7 +72,8 @@ public final class PolicyStore {
               boundary(owner, r.permissionsBoundaryArn(), problems)));
       try {
         trustPolicies.put(
-            r.name(), PolicyParser.parse(withImpliedResource(r.trustPolicy(), r.arn()), PolicyType.RESOURCE, r.name() + " trust policy"));
+            r.name(), PolicyParser.parse(withImpliedResource(r.trustPolicy(), r.arn()), PolicyType.RESOURCE, r.name() + " trust policy",
+            dialect));
       } catch (MalformedPolicyException e) {
         problems.add(owner + ": trust policy: " + e.getMessage());
       }
@@ -101,7 +109,7 @@ public final class PolicyStore {
     inline.forEach(
         (name, json) -> {
           try {
-            policies.add(PolicyParser.parse(json, PolicyType.IDENTITY, name));
+            policies.add(PolicyParser.parse(json, PolicyType.IDENTITY, name, dialect));
           } catch (MalformedPolicyException e) {
             problems.add(owner + ": policy " + name + ": " + e.getMessage());
           }

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * listen: 127.0.0.1:9000        # host:port, port 0 picks a free one
  * dataDir: ./data               # keyring, bootstrap admin, embedded backend's objects
  * region: us-east-1             # regions accepted in client signatures (us-east-1 always is)
- * accountId: "123456789012"
+ * accountId: "123456789012"     # "": Ceph RGW's tenant-less ARNs (arn:aws:iam:::user/NAME), see PolicyDialect
  * backend:                      # absent: the embedded S3Proxy backend
  *   endpoint: http://127.0.0.1:9001
  *   accessKey: ...
@@ -126,8 +126,8 @@ public record ProxyConfig(
         || Integer.parseInt(listen.substring(colon + 1)) > 65535) {
       problems.add("listen must be host:port with a port from 0 to 65535, got '" + listen + "'");
     }
-    if (!ACCOUNT.matcher(accountId).matches()) {
-      problems.add("accountId must be 12 digits, got '" + accountId + "'");
+    if (!accountId.isEmpty() && !ACCOUNT.matcher(accountId).matches()) {
+      problems.add("accountId must be 12 digits (or \"\" for Ceph RGW's tenant-less ARNs), got '" + accountId + "'");
     }
     if (!REGION.matcher(region).matches()) {
       problems.add("region must be lower-case letters, digits and '-', got '" + region + "'");

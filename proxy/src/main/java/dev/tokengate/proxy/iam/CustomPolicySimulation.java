@@ -101,12 +101,12 @@ final class CustomPolicySimulation {
     return user.principal();
   }
 
-  private static Policy parse(String document, PolicyType type, String name) throws StsException {
+  private Policy parse(String document, PolicyType type, String name) throws StsException {
     if (document.length() > POLICY_CHARS) {
       throw new StsException(StsError.INVALID_INPUT, name + " is longer than " + POLICY_CHARS + " characters.");
     }
     try {
-      return PolicyParser.parse(document, type, name);
+      return PolicyParser.parse(document, type, name, identities.policyDialect());
     } catch (MalformedPolicyException e) {
       // The simulator's documented error for a bad document is InvalidInput, not MalformedPolicyDocument.
       throw new StsException(StsError.INVALID_INPUT, name + ": " + e.getMessage());

@@ -171,7 +171,8 @@ final class GroupActions {
       Map<String, String> inline = new LinkedHashMap<>(c.inlinePolicies());
       inline.remove(policyName);
       int others = inline.values().stream().mapToInt(d -> d.replaceAll("\\s", "").length()).sum();
-      IamDocuments.identityPolicy(policyName, document, INLINE_POLICY_CHARS - others, "group " + c.name());
+      IamDocuments.identityPolicy(policyName, document, INLINE_POLICY_CHARS - others, "group " + c.name(),
+          identities.policyDialect());
       inline.put(policyName, document);
       return copy(c, c.members(), inline, c.attachedPolicies());
     });

@@ -2,6 +2,7 @@ package dev.tokengate.proxy.iam;
 
 import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.Policy;
+import dev.tokengate.policy.PolicyDialect;
 import dev.tokengate.policy.PolicyParser;
 import dev.tokengate.policy.PolicyType;
 import dev.tokengate.proxy.identity.Role;
@@ -77,13 +78,14 @@ final class IamDocuments {
    *
    * @param maxChars IAM's size limit for this kind of policy (whitespace not counted)
    */
-  static Policy identityPolicy(String name, String document, int maxChars, String owner) throws StsException {
+  static Policy identityPolicy(String name, String document, int maxChars, String owner, PolicyDialect dialect)
+      throws StsException {
     if (document.replaceAll("\\s", "").length() > maxChars) {
       throw new StsException(StsError.LIMIT_EXCEEDED, "Maximum policy size of " + maxChars + " bytes exceeded for "
           + owner);
     }
     try {
-      return PolicyParser.parse(document, PolicyType.IDENTITY, name);
+      return PolicyParser.parse(document, PolicyType.IDENTITY, name, dialect);
     } catch (MalformedPolicyException e) {
       throw new StsException(StsError.MALFORMED_POLICY_DOCUMENT, e.getMessage());
     }

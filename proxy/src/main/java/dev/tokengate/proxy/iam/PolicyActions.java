@@ -39,7 +39,7 @@ final class PolicyActions {
     String arn = identities.customerPolicyArn(path, name);
     call.authorize(arn);
     String document = call.required("PolicyDocument");
-    IamDocuments.identityPolicy(name, document, POLICY_CHARS, "policy " + name);
+    IamDocuments.identityPolicy(name, document, POLICY_CHARS, "policy " + name, identities.policyDialect());
     if (identities.customerPolicies().values().stream().anyMatch(p -> p.name().equals(name))) {
       throw exists(name, path);
     }
@@ -145,7 +145,7 @@ final class PolicyActions {
   Map<String, Object> createPolicyVersion(IamCall call) throws StsException {
     StoredPolicy p = own(call);
     String document = call.required("PolicyDocument");
-    IamDocuments.identityPolicy(p.name(), document, POLICY_CHARS, "policy " + p.name());
+    IamDocuments.identityPolicy(p.name(), document, POLICY_CHARS, "policy " + p.name(), identities.policyDialect());
     boolean makeDefault = "true".equals(call.get("SetAsDefault"));
     String[] created = new String[2];
     state.update(StoredIdentities.POLICIES + p.name(), StoredPolicy.class, c -> {

@@ -61,12 +61,13 @@ final class RoleActions {
     return new StsException(StsError.ENTITY_ALREADY_EXISTS, "Role with name " + name + " already exists.");
   }
 
-  private static String trustPolicy(String document, String roleArn) throws StsException {
+  private String trustPolicy(String document, String roleArn) throws StsException {
     if (document.replaceAll("\\s", "").length() > TRUST_POLICY_CHARS) {
       throw new StsException(StsError.LIMIT_EXCEEDED, "Cannot exceed quota for ACLSizePerRole: " + TRUST_POLICY_CHARS);
     }
     try {
-      PolicyParser.parse(PolicyStore.withImpliedResource(document, roleArn), PolicyType.RESOURCE, "trust policy");
+      PolicyParser.parse(PolicyStore.withImpliedResource(document, roleArn), PolicyType.RESOURCE, "trust policy",
+          identities.policyDialect());
     } catch (MalformedPolicyException e) {
       throw new StsException(StsError.MALFORMED_POLICY_DOCUMENT, e.getMessage());
     }
@@ -167,7 +168,7 @@ final class RoleActions {
       Map<String, String> inline = new LinkedHashMap<>(current.inlinePolicies());
       inline.remove(policyName);
       int others = inline.values().stream().mapToInt(d -> d.replaceAll("\\s", "").length()).sum();
-      IamDocuments.identityPolicy(policyName, document, INLINE_POLICY_CHARS - others, "role " + r.name());
+      IamDocuments.identityPolicy(policyName, document, INLINE_POLICY_CHARS - others, "role " + r.name(), identities.policyDialect());
       inline.put(policyName, document);
       return copy(current, current.trustPolicy(), inline, current.attachedPolicies());
     });

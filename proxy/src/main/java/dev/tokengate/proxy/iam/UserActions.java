@@ -184,7 +184,7 @@ final class UserActions {
       Map<String, String> inline = new LinkedHashMap<>(current.inlinePolicies());
       inline.remove(policyName);
       int others = inline.values().stream().mapToInt(d -> d.replaceAll("\\s", "").length()).sum();
-      IamDocuments.identityPolicy(policyName, document, INLINE_POLICY_CHARS - others, "user " + u.name());
+      IamDocuments.identityPolicy(policyName, document, INLINE_POLICY_CHARS - others, "user " + u.name(), identities.policyDialect());
       inline.put(policyName, document);
       return new StoredUser(current.name(), current.path(), current.userId(), current.createDate(), inline,
           current.attachedPolicies(), current.permissionsBoundary(), current.tags());

@@ -3,6 +3,7 @@ package dev.tokengate.proxy.identity;
 import dev.tokengate.policy.ManagedPolicies;
 import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.Policy;
+import dev.tokengate.policy.PolicyDialect;
 import dev.tokengate.policy.PolicyParser;
 import dev.tokengate.policy.PolicyType;
 import dev.tokengate.proxy.authz.PolicyStore;
@@ -132,7 +133,7 @@ public final class IdentityStore {
         String arn = customerPolicyArn(p.path(), p.name());
         customer.put(arn, p);
         try {
-          parsed.put(arn, PolicyParser.parse(p.versions().get(p.defaultVersion()), PolicyType.IDENTITY, arn));
+          parsed.put(arn, PolicyParser.parse(p.versions().get(p.defaultVersion()), PolicyType.IDENTITY, arn, policyDialect()));
         } catch (MalformedPolicyException bad) {
           throw new IllegalArgumentException("stored policy " + arn + " does not parse: " + bad.getMessage(), bad);
         }
@@ -197,7 +198,7 @@ public final class IdentityStore {
         Collections.unmodifiableMap(storedKeys), Collections.unmodifiableMap(groups),
         Collections.unmodifiableMap(customer), Map.copyOf(parsed), Collections.unmodifiableMap(devices),
         new PolicyStore(withGroupPolicies(users.values(), groups.values()), roles.values(),
-            arn -> ManagedPolicies.lookup(arn).or(() -> Optional.ofNullable(parsed.get(arn)))));
+            arn -> ManagedPolicies.lookup(arn).or(() -> Optional.ofNullable(parsed.get(arn))), policyDialect()));
   }
 
   /** {@code arn:aws:iam::ACCT:policy/PATH/NAME} of a customer-managed policy. */
@@ -281,6 +282,11 @@ public final class IdentityStore {
 
   public String accountId() {
     return accountId;
+  }
+
+  /** The grammar of this account's policies: RGW's when the account has no id. */
+  public PolicyDialect policyDialect() {
+    return PolicyDialect.of(accountId);
   }
 
   /** Where API-created identities are kept; null when the proxy has none (configured identities only). */

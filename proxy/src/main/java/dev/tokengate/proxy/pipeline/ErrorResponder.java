@@ -72,6 +72,11 @@ public final class ErrorResponder extends ChannelInboundHandlerAdapter {
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/xml");
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     response.headers().set("x-amz-request-id", failed.requestId());
+    String region = e.extraElements().get("Region");
+    if (region != null) {
+      // As S3 does: a HEAD has no body, and SDKs find the region to re-sign for in this header.
+      response.headers().set("x-amz-bucket-region", region);
+    }
     if (e.error() == S3Error.SERVICE_UNAVAILABLE) {
       // The backend is down, refusing or stalled: a hint to back off before the retry SDKs make anyway.
       response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The AWS CLI v2 ({@code /usr/bin/aws}) pointed at one endpoint as one identity, answering JSON:
@@ -24,7 +25,11 @@ public final class AwsCli {
   public AwsCli(String endpoint, Path work, Credentials as) {
     this.endpoint = endpoint;
     this.work = work;
-    this.runner = new CliRunner(CliRunner.awsEnv(work, as.accessKeyId(), as.secretAccessKey()));
+    Map<String, String> env = CliRunner.awsEnv(work, as.accessKeyId(), as.secretAccessKey());
+    if (as.sessionToken() != null) {
+      env.put("AWS_SESSION_TOKEN", as.sessionToken());
+    }
+    this.runner = new CliRunner(env);
   }
 
   /** The same endpoint as another identity. */
