@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
+import dev.tokengate.proxy.cors.BucketCorsStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
@@ -77,6 +78,7 @@ public final class ProxyServer implements AutoCloseable {
   private final StateStore state;
   private final FileMfaCodeLedger mfaLedger;
   private final BucketPolicyStore bucketPolicies;
+  private final BucketCorsStore bucketCors;
   private final RevocationList revocations;
   private final SharedKeyring keyring;
   private final ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -112,6 +114,7 @@ public final class ProxyServer implements AutoCloseable {
             return identities.findRole(name).isPresent();
           }
         }));
+    this.bucketCors = openBucketCors(state);
     this.mfaLedger = FileMfaCodeLedger.open(dataDir);
     RequestContextFactory contexts = new RequestContextFactory(clock);
     VirtualHosts virtualHosts = new VirtualHosts(config.virtualHostDomains());
@@ -156,6 +159,7 @@ public final class ProxyServer implements AutoCloseable {
                   unmodifiableRegions,
                   permissions,
                   bucketPolicies,
+                  bucketCors,
                   contexts,
                   messages,
                   virtualHosts,
@@ -185,6 +189,7 @@ public final class ProxyServer implements AutoCloseable {
       revocations.close();
       keyring.close();
       bucketPolicies.close();
+      bucketCors.close();
       throw e;
     }
   }
@@ -234,6 +239,7 @@ public final class ProxyServer implements AutoCloseable {
     revocations.close();
     keyring.close();
     bucketPolicies.close();
+    bucketCors.close();
     identities.keyUsage().close();
     state.close();
     if (embedded != null) {
@@ -246,6 +252,14 @@ public final class ProxyServer implements AutoCloseable {
       return new RevocationList(state, clock);
     } catch (StateException | IllegalArgumentException e) {
       throw new IOException("cannot read the session revocations: " + e.getMessage(), e);
+    }
+  }
+
+  private static BucketCorsStore openBucketCors(StateStore state) throws IOException {
+    try {
+      return new BucketCorsStore(state);
+    } catch (StateException e) {
+      throw new IOException("cannot read the bucket CORS configurations: " + e.getMessage(), e);
     }
   }
 

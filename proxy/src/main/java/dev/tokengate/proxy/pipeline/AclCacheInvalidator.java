@@ -15,7 +15,7 @@ import java.util.Set;
  * cached entry as it passes and again when its answer goes out, so a read racing the write cannot
  * keep the old ACL cached.
  *
- * <pre>… → BucketPolicyHandler → <b>AclCacheInvalidator</b> → MissingKeyMasker → …</pre>
+ * <pre>… → BucketDocumentHandler → <b>AclCacheInvalidator</b> → MissingKeyMasker → …</pre>
  */
 public final class AclCacheInvalidator extends ChannelDuplexHandler {
   private static final Set<S3Operation> BUCKET_WIDE = EnumSet.of(

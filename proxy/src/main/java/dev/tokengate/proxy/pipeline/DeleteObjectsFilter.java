@@ -36,7 +36,7 @@ import java.util.Map;
  * <DeleteResult>} is read and written again with an {@code AccessDenied} {@code <Error>} for every
  * refused key. When no key is allowed the backend is not called at all.
  *
- * <pre>… → AwsChunkedDecoder → <b>DeleteObjectsFilter</b> → BucketPolicyHandler → … → BackendForwarder</pre>
+ * <pre>… → AwsChunkedDecoder → <b>DeleteObjectsFilter</b> → BucketDocumentHandler → … → BackendForwarder</pre>
  */
 public final class DeleteObjectsFilter extends ChannelDuplexHandler {
   private static final int MAX_BODY = 2 * 1024 * 1024;

@@ -16,7 +16,7 @@ import io.netty.util.ReferenceCountUtil;
  * AccessDenied. Owns both directions: it learns the rule from the inbound request and applies it
  * to the outbound response.
  *
- * <pre>… → BucketPolicyHandler → <b>MissingKeyMasker</b> → … → BackendForwarder</pre>
+ * <pre>… → BucketDocumentHandler → <b>MissingKeyMasker</b> → … → BackendForwarder</pre>
  */
 public final class MissingKeyMasker extends ChannelDuplexHandler {
   private HttpRequest hidingFor;

@@ -44,7 +44,7 @@ import java.util.Map;
  * <p>The client's {@code Expect: 100-continue} is answered at once: the form's signature is in its
  * body, so nothing can be decided before the body is read.
  *
- * <pre>PreflightResponder → <b>PostObjectHandler</b> → RequestAuthenticator → …</pre>
+ * <pre>CorsHandler → <b>PostObjectHandler</b> → RequestAuthenticator → …</pre>
  */
 public final class PostObjectHandler extends ChannelDuplexHandler {
   private final PostObjectAuthenticator authenticator;

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       with {@code Connection: close}.
  *   <li>{@link StsRequestAggregator}: STS calls are buffered whole (their signature covers the
  *       form body); S3 requests keep streaming.
+ *   <li>{@link CorsHandler}: CORS preflights answered from the proxy's CORS configurations; the
+ *       grant added to every response to an allowed origin, the backend's own dropped.
  *   <li>{@link PostObjectHandler}: a browser-form upload (POST Object) read up to its file part,
  *       authenticated from its signed policy, and passed on as the PutObject it stands for; its
  *       200 answered as the form asked (204, 201, or a redirect).
@@ -46,7 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link AwsChunkedDecoder}: aws-chunked framing removed, chunk/trailer signatures and checksums verified.
  *   <li>{@link DeleteObjectsFilter}: DeleteObjects parsed strictly, authorized key by key, re-serialised;
  *       denied keys merged into the backend's result.
- *   <li>{@link BucketPolicyHandler}: bucket policies are the proxy's own, never forwarded, and go with their bucket.
+ *   <li>{@link BucketDocumentHandler}: bucket policies and CORS configurations are the proxy's own,
+ *       never forwarded, and go with their bucket.
  *   <li>{@link AclCacheInvalidator}: a write that changes an ACL, or the bucket or object it belongs to,
  *       drops the cached ACL when it passes and again when it is answered.
  *   <li>{@link MissingKeyMasker}: a 404 becomes 403 for callers who may not list the bucket.
@@ -111,7 +114,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("requestsPerConnection", new RequestsPerConnectionLimit(limits.maxRequestsPerConnection()))
         .addLast("sts", new StsRequestAggregator(limits.maxQueryFormBytes()))
-        .addLast("preflight", new PreflightResponder())
+        .addLast("cors", new CorsHandler(services.bucketCors(), services.virtualHosts()))
         .addLast("postObject", new PostObjectHandler(services.postUploads(), services.virtualHosts()))
         .addLast("authenticate", new RequestAuthenticator(
             services.credentials(), services.verifier(), services.sigV2(), services.regions(),
@@ -126,7 +129,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("postFile", new PostFileVerifier())
         .addLast("awsChunked", new AwsChunkedDecoder(limits.maxAwsChunkBytes()))
         .addLast("deleteObjects", new DeleteObjectsFilter())
-        .addLast("bucketPolicy", new BucketPolicyHandler(services.bucketPolicies(), headBucket))
+        .addLast("bucketDocuments", new BucketDocumentHandler(services.bucketPolicies(), services.bucketCors(), headBucket))
         .addLast("aclCache", new AclCacheInvalidator(services.acls()))
         .addLast("missingKeys", new MissingKeyMasker())
         .addLast("backendErrors", new BackendErrorRewriter())

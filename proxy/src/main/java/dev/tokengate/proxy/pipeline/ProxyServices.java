@@ -2,6 +2,7 @@ package dev.tokengate.proxy.pipeline;
 
 import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
+import dev.tokengate.proxy.cors.BucketCorsStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.backend.BackendPool;
@@ -32,6 +33,7 @@ public record ProxyServices(
     Set<String> regions,
     PermissionResolver permissions,
     BucketPolicyStore bucketPolicies,
+    BucketCorsStore bucketCors,
     RequestContextFactory contexts,
     AuthorizationMessages messages,
     VirtualHosts virtualHosts,

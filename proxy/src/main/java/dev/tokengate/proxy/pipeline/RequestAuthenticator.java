@@ -37,7 +37,7 @@ import java.util.Set;
  * and then drops the body. STS calls arrive whole ({@link StsHttpRequest}) and are signed over
  * their form body's hash.
  *
- * <pre>StsRequestAggregator → PreflightResponder → <b>RequestAuthenticator</b> → StsHandler → …</pre>
+ * <pre>StsRequestAggregator → CorsHandler → <b>RequestAuthenticator</b> → StsHandler → …</pre>
  */
 public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
 

@@ -30,7 +30,7 @@ import java.util.Locale;
  * service's error format (through {@link ErrorResponder}), the rest of its body dropped and the
  * connection closed. S3 requests pass untouched and keep streaming.
  *
- * <pre>HttpServerKeepAliveHandler → <b>StsRequestAggregator</b> → PreflightResponder → RequestAuthenticator → …</pre>
+ * <pre>HttpServerKeepAliveHandler → <b>StsRequestAggregator</b> → CorsHandler → RequestAuthenticator → …</pre>
  */
 public final class StsRequestAggregator extends ChannelInboundHandlerAdapter {
 

@@ -28,8 +28,13 @@ public enum S3Error {
   BAD_DIGEST(
       "BadDigest", 400, "The Content-MD5 or checksum value that you specified did not match what the server received."),
   BAD_REQUEST("BadRequest", 400, "An error occurred when parsing the HTTP request."),
-  /** An OPTIONS preflight with an Origin: the proxy keeps no CORS configuration (PreflightResponder). */
+  /** An OPTIONS preflight on a bucket without a CORS configuration (CorsHandler). */
   CORS_NOT_ENABLED("AccessForbidden", 403, "CORSResponse: CORS is not enabled for this bucket."),
+  /** An OPTIONS preflight that no rule of the bucket's CORS configuration allows. */
+  CORS_NOT_ALLOWED("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is usually because the "
+      + "evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are "
+      + "not whitelisted by the resource's CORS spec."),
+  NO_SUCH_CORS_CONFIGURATION("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"),
   /** A POST Object file part over the policy's content-length-range maximum. */
   ENTITY_TOO_LARGE("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size"),
   /** A POST Object file part under the policy's content-length-range minimum. */
@@ -73,6 +78,8 @@ public enum S3Error {
    */
   /** An OPTIONS request without the Origin a CORS preflight needs. */
   PREFLIGHT_WITHOUT_ORIGIN("BadRequest", 400, "Insufficient information. Origin request header needed."),
+  /** An OPTIONS request with an Origin but no Access-Control-Request-Method. */
+  PREFLIGHT_WITHOUT_METHOD("BadRequest", 400, "Invalid Access-Control-Request-Method: null"),
   REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", 413, "Your request body exceeds the maximum allowed size."),
   REQUEST_HEADER_SECTION_TOO_LARGE(
       "RequestHeaderSectionTooLarge", 431, "Your request header section exceeds the maximum allowed size."),

@@ -7,6 +7,8 @@ import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.backend.HeadBucket;
+import dev.tokengate.proxy.cors.BucketCorsStore;
+import dev.tokengate.proxy.cors.CorsConfiguration;
 import dev.tokengate.proxy.s3.BucketName;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
@@ -36,12 +38,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns bucket policies, both ways. Inbound, it answers the bucket-policy operations itself
- * (Put/Get/DeleteBucketPolicy, GetBucketPolicyStatus) from the {@link BucketPolicyStore}, once the
- * backend confirmed the bucket exists ({@link HeadBucket}; else 404 NoSuchBucket): the proxy
- * enforces bucket policies, so it must own them, and many backends would store but not apply them.
- * Outbound, it keeps a policy from outliving its bucket: when a DeleteBucket succeeds, the policy is
- * removed before the client hears of it.
+ * Owns the bucket documents the proxy keeps, both ways: bucket policies ({@link BucketPolicyStore})
+ * and CORS configurations ({@link BucketCorsStore}). Inbound, it answers their operations itself
+ * (Put/Get/DeleteBucketPolicy, GetBucketPolicyStatus, Put/Get/DeleteBucketCors), once the backend
+ * confirmed the bucket exists ({@link HeadBucket}; else 404 NoSuchBucket): the proxy enforces
+ * bucket policies and answers CORS preflights ({@link CorsHandler}), so it must own both, and many
+ * backends would store but not apply them. Outbound, it keeps the documents from outliving their
+ * bucket: when a DeleteBucket succeeds, they are removed before the client hears of it.
  *
  * <p>CreateBucket on a name the proxy still holds a policy for (the bucket was deleted behind the
  * proxy's back) asks the backend first, and removes the policy if the bucket is indeed gone. It
@@ -49,23 +52,29 @@ import org.slf4j.LoggerFactory;
  * answer 200 to CreateBucket on a bucket the caller already owns, and dropping that live bucket's
  * policy could drop its Deny statements.
  *
- * <pre>… → DeleteObjectsFilter → <b>BucketPolicyHandler</b> → MissingKeyMasker → BackendErrorRewriter → …</pre>
+ * <pre>… → DeleteObjectsFilter → <b>BucketDocumentHandler</b> → MissingKeyMasker → BackendErrorRewriter → …</pre>
  */
-public final class BucketPolicyHandler extends ChannelDuplexHandler {
-  private static final Logger LOG = LoggerFactory.getLogger(BucketPolicyHandler.class);
+public final class BucketDocumentHandler extends ChannelDuplexHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(BucketDocumentHandler.class);
 
   private static final Set<S3Operation> OWNED =
       Set.of(
           S3Operation.PUT_BUCKET_POLICY,
           S3Operation.GET_BUCKET_POLICY,
           S3Operation.DELETE_BUCKET_POLICY,
-          S3Operation.GET_BUCKET_POLICY_STATUS);
+          S3Operation.GET_BUCKET_POLICY_STATUS,
+          S3Operation.PUT_BUCKET_CORS,
+          S3Operation.GET_BUCKET_CORS,
+          S3Operation.DELETE_BUCKET_CORS);
+  /** The largest body an owned operation takes, plus one to tell "over" from "at". */
+  private static final int BODY_CAP = Math.max(BucketPolicyStore.MAX_BYTES, CorsConfiguration.MAX_BYTES) + 1;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private record HeldWrite(Object msg, ChannelPromise promise) {}
 
   private final BucketPolicyStore store;
+  private final BucketCorsStore cors;
   private final HeadBucket buckets;
 
   /** A policy operation whose body is being read. */
@@ -80,8 +89,9 @@ public final class BucketPolicyHandler extends ChannelDuplexHandler {
   private final ArrayDeque<HeldWrite> heldWrites = new ArrayDeque<>();
   private boolean holdingWrites;
 
-  public BucketPolicyHandler(BucketPolicyStore store, HeadBucket buckets) {
+  public BucketDocumentHandler(BucketPolicyStore store, BucketCorsStore cors, HeadBucket buckets) {
     this.store = store;
+    this.cors = cors;
     this.buckets = buckets;
   }
 
@@ -93,13 +103,13 @@ public final class BucketPolicyHandler extends ChannelDuplexHandler {
         body = ctx.alloc().buffer();
         return;
       }
-      if (r.operation() == S3Operation.CREATE_BUCKET && store.find(r.s3().bucket()) != null) {
+      if (r.operation() == S3Operation.CREATE_BUCKET && holdsAny(r.s3().bucket())) {
         holdCreateBucket(ctx, r);
         return;
       }
       deleting = r.operation() == S3Operation.DELETE_BUCKET ? r.s3().bucket() : null;
     } else if (msg instanceof HttpContent content && current != null) {
-      if (body.readableBytes() + content.content().readableBytes() <= BucketPolicyStore.MAX_BYTES + 1) {
+      if (body.readableBytes() + content.content().readableBytes() <= BODY_CAP) {
         body.writeBytes(content.content());
       }
       content.release();
@@ -192,7 +202,24 @@ public final class BucketPolicyHandler extends ChannelDuplexHandler {
           "application/xml",
           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PolicyStatus xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
               + "<IsPublic>" + isPublic(policyText(bucket)) + "</IsPublic></PolicyStatus>"));
-      default -> throw new IllegalStateException("BucketPolicyHandler only answers " + OWNED + ", got " + r.operation());
+      case PUT_BUCKET_CORS -> {
+        CorsConfiguration configuration;
+        try {
+          configuration = CorsConfiguration.parse(text.getBytes(StandardCharsets.UTF_8));
+        } catch (CorsConfiguration.Invalid e) {
+          throw new S3Exception(e.malformedXml() ? S3Error.MALFORMED_XML : S3Error.INVALID_REQUEST, e.getMessage());
+        }
+        yield cors.put(bucket, configuration).thenApply(v -> response(r, HttpResponseStatus.OK, null, null));
+      }
+      case GET_BUCKET_CORS -> {
+        CorsConfiguration c = cors.find(bucket).orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_CORS_CONFIGURATION,
+            S3Error.NO_SUCH_CORS_CONFIGURATION.defaultMessage(), Map.of("BucketName", bucket)));
+        yield CompletableFuture.completedFuture(
+            response(r, HttpResponseStatus.OK, "application/xml", new String(c.toXml(), StandardCharsets.UTF_8)));
+      }
+      case DELETE_BUCKET_CORS ->
+          cors.delete(bucket).thenApply(had -> response(r, HttpResponseStatus.NO_CONTENT, null, null));
+      default -> throw new IllegalStateException("BucketDocumentHandler only answers " + OWNED + ", got " + r.operation());
     };
   }
 
@@ -209,7 +236,7 @@ public final class BucketPolicyHandler extends ChannelDuplexHandler {
     ctx.channel().config().setAutoRead(false);
     buckets.exists(ctx.channel().eventLoop(), bucket).addListener((Future<Boolean> f) -> {
       if (f.isSuccess() && !f.getNow()) {
-        removeStale(r, bucket).whenComplete((had, error) -> ctx.executor().execute(() -> releaseCreateBucket(ctx)));
+        removeStale(r, bucket).whenComplete((v, error) -> ctx.executor().execute(() -> releaseCreateBucket(ctx)));
       } else {
         // The bucket exists (CreateBucket will say so), or the backend did not answer: its policy stays.
         releaseCreateBucket(ctx);
@@ -232,15 +259,29 @@ public final class BucketPolicyHandler extends ChannelDuplexHandler {
     }
   }
 
-  /** The backend says the bucket is gone: a policy still held for it is stale. */
-  private CompletableFuture<Boolean> removeStale(AuthorizedRequest r, String bucket) {
-    if (store.find(bucket) == null) {
-      return CompletableFuture.completedFuture(false);
+  private boolean holdsAny(String bucket) {
+    return store.find(bucket) != null || cors.find(bucket).isPresent();
+  }
+
+  /** Every document of the bucket removed; completes when all are (or failed with the first failure). */
+  private CompletableFuture<Void> removeAll(String bucket) {
+    CompletableFuture<Boolean> policy = store.find(bucket) == null ? CompletableFuture.completedFuture(false)
+        : store.delete(bucket);
+    CompletableFuture<Boolean> corsRules = cors.find(bucket).isEmpty() ? CompletableFuture.completedFuture(false)
+        : cors.delete(bucket);
+    return CompletableFuture.allOf(policy, corsRules);
+  }
+
+  /** The backend says the bucket is gone: documents still held for it are stale. */
+  private CompletableFuture<Void> removeStale(AuthorizedRequest r, String bucket) {
+    if (!holdsAny(bucket)) {
+      return CompletableFuture.completedFuture(null);
     }
-    LOG.info("request {}: bucket {} no longer exists at the backend; removing the policy it left", r.requestId(), bucket);
-    return store.delete(bucket).whenComplete((had, error) -> {
+    LOG.info("request {}: bucket {} no longer exists at the backend; removing the documents it left", r.requestId(),
+        bucket);
+    return removeAll(bucket).whenComplete((v, error) -> {
       if (error != null) {
-        LOG.error("request {}: cannot delete the stale policy file of {}", r.requestId(), bucket, error);
+        LOG.error("request {}: cannot delete the stale documents of {}", r.requestId(), bucket, error);
       }
     });
   }
@@ -255,12 +296,12 @@ public final class BucketPolicyHandler extends ChannelDuplexHandler {
       String bucket = deleting;
       deleting = null;
       if (response.status().code() / 100 == 2 && BucketName.isValid(bucket)) {
-        // The bucket is gone: its policy goes first, so no later request finds it in force.
+        // The bucket is gone: its documents go first, so no later request finds them in force.
         holdingWrites = true;
         heldWrites.add(new HeldWrite(msg, promise));
-        store.delete(bucket).whenComplete((had, error) -> ctx.executor().execute(() -> {
+        removeAll(bucket).whenComplete((v, error) -> ctx.executor().execute(() -> {
           if (error != null) {
-            LOG.error("cannot delete the policy file of deleted bucket {}", bucket, error);
+            LOG.error("cannot delete the documents of deleted bucket {}", bucket, error);
           }
           releaseWrites(ctx);
         }));
