@@ -97,9 +97,12 @@ class IamMfaCliTest {
     return seed;
   }
 
-  private void enable(CliRunner admin, String user, String serial, String seed) throws Exception {
+  /** @return the second enabling code (the clock ticks: recomputing it later may give the next step's) */
+  private String enable(CliRunner admin, String user, String serial, String seed) throws Exception {
+    String second = code(seed, 0);
     ok(aws(admin, "iam", "enable-mfa-device", "--user-name", user, "--serial-number", serial,
-        "--authentication-code1", code(seed, -1), "--authentication-code2", code(seed, 0)));
+        "--authentication-code1", code(seed, -1), "--authentication-code2", second));
+    return second;
   }
 
   private CliRunner.Result sessionToken(CliRunner as, String serial, String code) throws Exception {
@@ -139,7 +142,7 @@ class IamMfaCliTest {
     fails(sessionToken(alice, serial, code(seed, 0)), "AccessDenied");
 
     clock.advance(Duration.ofSeconds(90));
-    enable(admin, "alice", serial, seed);
+    String spent = enable(admin, "alice", serial, seed);
     fails(aws(admin, "iam", "enable-mfa-device", "--user-name", "carol", "--serial-number", serial,
         "--authentication-code1", code(seed, -1), "--authentication-code2", code(seed, 0)), "EntityAlreadyExists");
     JsonNode devices = ok(aws(admin, "iam", "list-mfa-devices", "--user-name", "alice")).get("MFADevices");
@@ -150,13 +153,14 @@ class IamMfaCliTest {
     assertTrue(assigned.toString().contains(serial) && assigned.toString().contains("\"alice\""), assigned.toString());
 
     // The enabling codes are spent; a later step's code opens an MFA session, a wrong one does not.
-    fails(sessionToken(alice, serial, code(seed, 0)), "AccessDenied");
+    fails(sessionToken(alice, serial, spent), "AccessDenied");
     clock.advance(Duration.ofSeconds(60));
     fails(sessionToken(alice, serial, wrongCode(seed)), "AccessDenied");
     fails(sessionToken(alice, serial.replace("alice-phone", "other"), code(seed, 0)), "AccessDenied");
-    JsonNode session = ok(sessionToken(alice, serial, code(seed, 0)));
+    String used = code(seed, 0);
+    JsonNode session = ok(sessionToken(alice, serial, used));
     assertTrue(session.at("/Credentials/AccessKeyId").asText().startsWith("ASIA"), session.toString());
-    fails(sessionToken(alice, serial, code(seed, 0)), "AccessDenied"); // a code is single-use
+    fails(sessionToken(alice, serial, used), "AccessDenied"); // a code is single-use
 
     ok(aws(admin, "iam", "delete-access-key", "--user-name", "alice", "--access-key-id",
         key.at("/AccessKey/AccessKeyId").asText()));
