@@ -126,6 +126,8 @@ final class SessionTokenCodec {
       case ASSUMED_ROLE -> 2;
       case FEDERATED_USER -> 3;
       case ANONYMOUS -> 4;
+      // A token's bearer (AssumeRoleWithWebIdentity) gets an assumed-role session, never its own.
+      case WEB_IDENTITY -> throw new IllegalArgumentException("no session is of principal type " + type);
     };
   }
 
