@@ -65,7 +65,10 @@ public final class FederationProviders implements AutoCloseable {
     if (issuer == null) {
       return Optional.empty();
     }
-    return Optional.ofNullable(view.oidcByHostAndPath().get(hostAndPath(issuer)));
+    String hostAndPath = hostAndPath(issuer);
+    OidcProvider p = view.oidcByHostAndPath().get(hostAndPath);
+    // The scheme too must be the provider's: an http issuer is not the https provider of that host.
+    return Optional.ofNullable(p != null && (issuer.equals(p.url()) || issuer.equals(hostAndPath)) ? p : null);
   }
 
   /** The SAML provider of an ARN ({@code arn:aws:iam::ACCT:saml-provider/NAME}) of this account. */

@@ -95,7 +95,7 @@ final class AssumeRoleWithWebIdentityAction {
   /** The provider whose URL is the token's {@code iss} exactly (or that URL without the scheme). */
   private OidcProvider provider(String iss) throws StsException {
     OidcProvider p = providers.findOidcByIssuer(iss).orElse(null);
-    if (p == null || !(iss.equals(p.url()) || iss.equals(FederationProviders.hostAndPath(p.url())))) {
+    if (p == null) {
       throw new StsException(StsError.INVALID_IDENTITY_TOKEN,
           "No OpenIDConnect provider found in your account for " + iss);
     }

@@ -126,8 +126,7 @@ final class SessionTokenCodec {
       case ASSUMED_ROLE -> 2;
       case FEDERATED_USER -> 3;
       case ANONYMOUS -> 4;
-      // A token's bearer (AssumeRoleWithWebIdentity) gets an assumed-role session, never its own.
-      case WEB_IDENTITY -> throw new IllegalArgumentException("no session is of principal type " + type);
+      case WEB_IDENTITY -> 5; // no session has it (a token's bearer gets an assumed role); coded for totality
     };
   }
 
@@ -139,6 +138,7 @@ final class SessionTokenCodec {
       case 2 -> PrincipalType.ASSUMED_ROLE;
       case 3 -> PrincipalType.FEDERATED_USER;
       case 4 -> PrincipalType.ANONYMOUS;
+      case 5 -> PrincipalType.WEB_IDENTITY;
       default -> throw new IOException("unknown principal type " + code);
     };
   }
