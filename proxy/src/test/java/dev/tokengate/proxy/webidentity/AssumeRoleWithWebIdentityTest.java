@@ -10,6 +10,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tokengate.proxy.harness.AwsCli;
+import dev.tokengate.proxy.harness.Boto3Script;
 import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.harness.MutableClock;
 import dev.tokengate.proxy.harness.OidcIssuer;
@@ -163,6 +164,31 @@ class AssumeRoleWithWebIdentityTest {
     CliRunnerOutput put = new CliRunnerOutput(web.run("s3", "cp", file.toString(), "s3://web/up.txt"));
     assertTrue(put.exit != 0 && put.all.contains("AccessDenied"), put.all);
     web.fails("AccessDenied", "s3api", "list-objects-v2", "--bucket", "other");
+  }
+
+  @Test
+  void boto3UnsignedTradesATokenAndSeesRefusalsInAwsTerms() throws Exception {
+    String token = issuer.rs256(issuer.claims("alice", "app").build());
+    String wrongAudience = issuer.rs256(issuer.claims("alice", "nobody").build());
+    Boto3Script.Run run = Boto3Script.run(work, proxy.endpoint(), """
+        sts = client('sts')
+        r = sts.assume_role_with_web_identity(RoleArn=sys.argv[2], RoleSessionName='boto', WebIdentityToken=sys.argv[3])
+        out('assumed', arn=r['AssumedRoleUser']['Arn'], sub=r['SubjectFromWebIdentityToken'], aud=r['Audience'])
+        s3 = client('s3', creds_of(r['Credentials']))
+        out('list', keys=[o['Key'] for o in s3.list_objects_v2(Bucket='web').get('Contents', [])])
+        out('put', **attempt(lambda: s3.put_object(Bucket='web', Key='boto', Body=b'x')))
+        out('aud', **attempt(lambda: sts.assume_role_with_web_identity(RoleArn=sys.argv[2], RoleSessionName='boto',
+            WebIdentityToken=sys.argv[4])))
+        """, role("web-reader"), token, wrongAudience);
+    assertEquals("arn:aws:sts::" + ACCOUNT + ":assumed-role/web-reader/boto",
+        run.step("assumed").path("arn").asText(), run.transcript());
+    assertEquals("alice", run.step("assumed").path("sub").asText());
+    assertEquals("app", run.step("assumed").path("aud").asText());
+    assertTrue(run.step("list").path("keys").toString().contains("hello.txt"), run.transcript());
+    assertEquals("AccessDenied", run.step("put").path("code").asText(), run.transcript());
+    assertEquals(403, run.step("put").path("status").asInt());
+    assertEquals("InvalidIdentityToken", run.step("aud").path("code").asText(), run.transcript());
+    assertEquals(400, run.step("aud").path("status").asInt());
   }
 
   private record CliRunnerOutput(int exit, String all) {
