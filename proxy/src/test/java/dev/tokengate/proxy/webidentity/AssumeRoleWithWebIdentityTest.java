@@ -312,6 +312,9 @@ class AssumeRoleWithWebIdentityTest {
         403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
     assertRefused(assume("tagged", issuer.rs256(issuer.claims("alice", "app").build())), 403, "AccessDenied",
         "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+    Map<String, Object> reserved = Map.of("principal_tags", Map.of("aws:Dept", List.of("eng")));
+    assertRefused(assume("tagged", issuer.rs256("alice", "app", b -> b.claim("https://aws.amazon.com/tags", reserved))),
+        403, "IDPRejectedClaim", "aws:Dept");
   }
 
   @Test
