@@ -68,6 +68,16 @@ public record Principal(
     return federatedUser(accountOf(userArn), name).withIssuer(userArn);
   }
 
+  /**
+   * The bearer of an ID token of the OIDC provider {@code providerArn} ({@code
+   * arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH}), as a trust policy's {@code "Federated"}
+   * principal names it; {@code subject} is the token's {@code sub}.
+   */
+  public static Principal webIdentity(String providerArn, String subject) {
+    return new Principal(providerArn, PrincipalType.WEB_IDENTITY, accountOf(providerArn), subject, null, null,
+        providerArn);
+  }
+
   /** The account root {@code arn:aws:iam::ACCOUNT:root}. */
   public static Principal root(String accountId) {
     return new Principal("arn:aws:iam::" + accountId + ":root", PrincipalType.ACCOUNT, accountId,

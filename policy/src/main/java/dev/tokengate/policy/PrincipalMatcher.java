@@ -44,6 +44,7 @@ final class PrincipalMatcher {
   private final Set<String> arns = new HashSet<>();
   private final Set<String> roles = new HashSet<>(); // "account:roleName"
   private final Set<String> accounts = new HashSet<>();
+  private final Set<String> federated = new HashSet<>(); // identity-provider ARNs
   private final List<String> others = new ArrayList<>();
 
   /** Parses the element value; {@code entries} maps AWS/Service/Federated/CanonicalUser to values. */
@@ -57,7 +58,11 @@ final class PrincipalMatcher {
         if (!kind.equals("Service") && !kind.equals("Federated") && !kind.equals("CanonicalUser")) {
           throw new MalformedPolicyException("Invalid principal in policy: \"" + kind + "\"");
         }
-        // Service and federated-provider principals never make S3 calls through this proxy.
+        // Service principals never call this proxy; a provider names the bearers of its tokens
+        // in a trust policy (AssumeRoleWithWebIdentity), never an S3 caller.
+        if (kind.equals("Federated")) {
+          federated.addAll(e.getValue());
+        }
         e.getValue().forEach(v -> others.add(kind + ":" + v));
         continue;
       }
@@ -120,6 +125,14 @@ final class PrincipalMatcher {
         if (accounts.contains(account)) {
           return Match.DIRECT;
         }
+      }
+      case WEB_IDENTITY -> {
+        // Exact ARN, as AWS compares it. A provider is no member of the account: "root" does not
+        // name it (the account-delegation rule below would otherwise apply).
+        if (federated.contains(principal.arn())) {
+          return Match.DIRECT;
+        }
+        return wildcard ? Match.WILDCARD : Match.NONE;
       }
       default -> { }
     }

@@ -6,6 +6,11 @@ public enum PrincipalType {
   USER("User"),
   ASSUMED_ROLE("AssumedRole"),
   FEDERATED_USER("FederatedUser"),
+  /**
+   * The holder of an OIDC ID token calling AssumeRoleWithWebIdentity: only a role trust policy
+   * naming its provider ({@code "Federated"}) sees it; its session is an ordinary assumed role.
+   */
+  WEB_IDENTITY("WebIdentityUser"),
   ANONYMOUS("Anonymous");
 
   private final String awsName;

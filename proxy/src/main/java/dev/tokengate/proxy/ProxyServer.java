@@ -30,6 +30,7 @@ import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
 import dev.tokengate.proxy.iam.IamService;
+import dev.tokengate.proxy.identity.FederationProviders;
 import dev.tokengate.proxy.iam.PolicySimulation;
 import dev.tokengate.proxy.pipeline.ProxyServices;
 import dev.tokengate.proxy.s3.VirtualHosts;
@@ -38,6 +39,8 @@ import java.util.Map;
 import dev.tokengate.policy.s3.BucketPolicyValidator;
 import dev.tokengate.proxy.sts.FileMfaCodeLedger;
 import dev.tokengate.proxy.sts.StsService;
+import dev.tokengate.proxy.webidentity.IdTokenVerifier;
+import dev.tokengate.proxy.webidentity.IssuerKeys;
 import dev.tokengate.proxy.sts.Totp;
 import dev.tokengate.proxy.token.KeyringAead;
 import dev.tokengate.proxy.token.SessionTokenSealer;
@@ -68,6 +71,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProxyServer implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProxyServer.class);
+
   private final EventLoopGroup bosses = new NioEventLoopGroup(1);
   private final EventLoopGroup workers = new NioEventLoopGroup();
   private final EmbeddedBackend embedded;
@@ -87,6 +92,9 @@ public final class ProxyServer implements AutoCloseable {
     return t;
   });
   private final Channel listener;
+  /** AssumeRoleWithWebIdentity's providers and their issuers' keys (null until started). */
+  private FederationProviders federation;
+  private IssuerKeys issuerKeys;
 
   private ProxyServer(ProxyConfig config, Clock clock) throws IOException, InterruptedException {
     // Absolute and normalised: S3Proxy refuses a base directory with "./" in it (InvalidRequest).
@@ -142,6 +150,16 @@ public final class ProxyServer implements AutoCloseable {
       // The backend checks our signature against its own clock: always sign with real time.
       BackendRequestFactory backendRequests = new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC());
       Set<String> unmodifiableRegions = Collections.unmodifiableSet(regions);
+      try {
+        this.federation = new FederationProviders(state, identities.accountId());
+      } catch (StateException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      boolean insecureIssuers = config.federation().allowInsecureHttpIssuers();
+      if (insecureIssuers) {
+        LOG.warn("federation.allowInsecureHttpIssuers is on: OIDC issuers may be fetched over plain http");
+      }
+      this.issuerKeys = new IssuerKeys(clock, insecureIssuers);
       ProxyInitializer initializer =
           new ProxyInitializer(
               new ProxyServices(
@@ -149,11 +167,11 @@ public final class ProxyServer implements AutoCloseable {
                   Map.of(
                       Service.STS,
                       new StsService(identities, permissions, contexts, sealer, messages, new AccessKeys(random),
-                          new Totp(6), mfaLedger, clock),
+                          new Totp(6), mfaLedger, clock, federation, new IdTokenVerifier(issuerKeys, clock)),
                       Service.IAM,
                       new IamService(identities, permissions, contexts,
                           new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
-                          revocations, keyring, mfaLedger, clock)),
+                          revocations, keyring, mfaLedger, clock, insecureIssuers)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   unmodifiableRegions,
@@ -184,6 +202,7 @@ public final class ProxyServer implements AutoCloseable {
         started.close();
       }
       shutdownLoops();
+      closeFederation();
       mfaLedger.close();
       pruner.shutdownNow();
       revocations.close();
@@ -234,6 +253,7 @@ public final class ProxyServer implements AutoCloseable {
     listener.close().syncUninterruptibly();
     pool.close();
     shutdownLoops();
+    closeFederation();
     mfaLedger.close();
     pruner.shutdownNow();
     revocations.close();
@@ -280,6 +300,15 @@ public final class ProxyServer implements AutoCloseable {
           : EmbeddedStateStore.open(dataDir);
     } catch (StateException e) {
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private void closeFederation() {
+    if (issuerKeys != null) {
+      issuerKeys.close();
+    }
+    if (federation != null) {
+      federation.close();
     }
   }
 

@@ -43,6 +43,7 @@ import java.util.regex.Pattern;
  * virtualHostDomains: [s3.local] # Host bucket.s3.local names the bucket (virtual-hosted style)
  * limits: {...}                 # timeouts and sizes per client; see LimitsConfig
  * state: {engine: etcd, ...}    # where identities live; see StateConfig
+ * federation: {...}             # OIDC issuers (AssumeRoleWithWebIdentity); see FederationConfig
  * users: [...]                  # see UserConfig
  * roles: [...]                  # see RoleConfig
  * </pre>
@@ -62,7 +63,8 @@ public record ProxyConfig(
     @JsonProperty("backendTimeouts") BackendTimeouts backendTimeouts,
     @JsonProperty("backendCircuitBreaker") BackendCircuitBreaker backendCircuitBreaker,
     @JsonProperty("limits") LimitsConfig limits,
-    @JsonProperty("state") StateConfig state) {
+    @JsonProperty("state") StateConfig state,
+    @JsonProperty("federation") FederationConfig federation) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
@@ -81,16 +83,17 @@ public record ProxyConfig(
     backendCircuitBreaker = backendCircuitBreaker == null ? BackendCircuitBreaker.defaults() : backendCircuitBreaker;
     limits = limits == null ? LimitsConfig.defaults() : limits;
     state = state == null ? StateConfig.defaults() : state;
+    federation = federation == null ? FederationConfig.defaults() : federation;
   }
 
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
-    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The defaults with a listen address and a data directory. */
   public static ProxyConfig of(String listen, String dataDir) {
-    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static ProxyConfig load(Path file) throws IOException {

@@ -50,6 +50,13 @@ public final class IamService implements QueryApi {
   public IamService(IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts,
       PolicySimulation simulation, SecureRandom random, RevocationList revocations, SharedKeyring keyring,
       MfaCodeLedger mfaLedger, Clock clock) {
+    this(identities, permissions, contexts, simulation, random, revocations, keyring, mfaLedger, clock, false);
+  }
+
+  /** @param allowInsecureHttpIssuers whether OIDC providers may have {@code http://} URLs (tests only) */
+  public IamService(IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts,
+      PolicySimulation simulation, SecureRandom random, RevocationList revocations, SharedKeyring keyring,
+      MfaCodeLedger mfaLedger, Clock clock, boolean allowInsecureHttpIssuers) {
     this.identities = identities;
     this.permissions = permissions;
     this.contexts = contexts;
@@ -139,7 +146,7 @@ public final class IamService implements QueryApi {
     actions.put("RotateSessionKeys", sealing::rotate);
     actions.put("RetireSessionKeys", sealing::retire);
     actions.put("ListSessionKeys", sealing::list);
-    OidcProviderActions oidc = new OidcProviderActions(state);
+    OidcProviderActions oidc = new OidcProviderActions(state, allowInsecureHttpIssuers);
     actions.put("CreateOpenIDConnectProvider", oidc::createOpenIDConnectProvider);
     actions.put("GetOpenIDConnectProvider", oidc::getOpenIDConnectProvider);
     actions.put("ListOpenIDConnectProviders", oidc::listOpenIDConnectProviders);

@@ -31,14 +31,17 @@ final class OidcProviderActions {
   private static final String TAG_QUOTA = "TagsPerOpenIdConnectProvider";
 
   private final IamState state;
+  /** The configuration's {@code federation.allowInsecureHttpIssuers}: http:// URLs, with a port. */
+  private final boolean allowInsecureHttp;
 
-  OidcProviderActions(IamState state) {
+  OidcProviderActions(IamState state, boolean allowInsecureHttp) {
     this.state = state;
+    this.allowInsecureHttp = allowInsecureHttp;
   }
 
   Map<String, Object> createOpenIDConnectProvider(IamCall call) throws StsException {
-    String url = url(call.required("Url"));
-    String hostAndPath = url.substring(HTTPS.length());
+    String url = url(call.required("Url"), allowInsecureHttp);
+    String hostAndPath = FederationProviders.hostAndPath(url);
     String arn = FederationProviders.oidcArn(call.accountId(), hostAndPath);
     call.authorize(arn);
     List<String> clientIds = clientIds(call.request().list("ClientIDList"));
@@ -61,7 +64,7 @@ final class OidcProviderActions {
   Map<String, Object> getOpenIDConnectProvider(IamCall call) throws StsException {
     StoredOidcProvider p = provider(call);
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("Url", p.url().substring(HTTPS.length())); // AWS answers without the scheme
+    m.put("Url", FederationProviders.hostAndPath(p.url())); // AWS answers without the scheme
     m.put("ClientIDList", p.clientIds());
     m.put("ThumbprintList", p.thumbprints());
     m.put("CreateDate", p.createDate());
@@ -73,7 +76,7 @@ final class OidcProviderActions {
     call.authorize("*"); // the action has no resource type: AWS evaluates it on "*"
     List<Map<String, Object>> arns = new ArrayList<>();
     for (StoredOidcProvider p : state.list(StoredIdentities.OIDC_PROVIDERS, StoredOidcProvider.class)) {
-      arns.add(Map.of("Arn", FederationProviders.oidcArn(call.accountId(), p.url().substring(HTTPS.length()))));
+      arns.add(Map.of("Arn", FederationProviders.oidcArn(call.accountId(), FederationProviders.hostAndPath(p.url()))));
     }
     return Map.of("OpenIDConnectProviderList", arns);
   }
@@ -149,11 +152,17 @@ final class OidcProviderActions {
    * is another provider).
    */
   static String url(String url) throws StsException {
+    return url(url, false);
+  }
+
+  /** With {@code allowInsecureHttp}, also {@code http://} and a port (a test issuer, s3-tests' Keycloak). */
+  static String url(String url, boolean allowInsecureHttp) throws StsException {
     if (url.length() > URL_CHARS) {
       throw new StsException(StsError.VALIDATION_ERROR, "1 validation error detected: Value '" + url
           + "' at 'url' failed to satisfy constraint: Member must have length less than or equal to " + URL_CHARS);
     }
-    if (!url.startsWith(HTTPS)) {
+    boolean insecure = allowInsecureHttp && url.startsWith("http://");
+    if (!url.startsWith(HTTPS) && !insecure) {
       throw new StsException(StsError.INVALID_INPUT,
           "Invalid Open ID Connect Provider URL. The URL must begin with https://.");
     }
@@ -163,7 +172,7 @@ final class OidcProviderActions {
     } catch (URISyntaxException e) {
       throw invalidUrl();
     }
-    if (uri.getHost() == null || uri.getPort() != -1 || uri.getRawQuery() != null || uri.getRawFragment() != null
+    if (uri.getHost() == null || (uri.getPort() != -1 && !allowInsecureHttp) || uri.getRawQuery() != null || uri.getRawFragment() != null
         || uri.getRawUserInfo() != null || url.indexOf('?') >= 0 || url.indexOf('#') >= 0) {
       throw invalidUrl();
     }

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class FederationProviders implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FederationProviders.class);
   private static final String HTTPS = "https://";
+  private static final String HTTP = "http://";
 
   /**
    * An OIDC provider.
@@ -64,8 +65,10 @@ public final class FederationProviders implements AutoCloseable {
     if (issuer == null) {
       return Optional.empty();
     }
-    String hostAndPath = issuer.startsWith(HTTPS) ? issuer.substring(HTTPS.length()) : issuer;
-    return Optional.ofNullable(view.oidcByHostAndPath().get(hostAndPath));
+    String hostAndPath = hostAndPath(issuer);
+    OidcProvider p = view.oidcByHostAndPath().get(hostAndPath);
+    // The scheme too must be the provider's: an http issuer is not the https provider of that host.
+    return Optional.ofNullable(p != null && (issuer.equals(p.url()) || issuer.equals(hostAndPath)) ? p : null);
   }
 
   /** The SAML provider of an ARN ({@code arn:aws:iam::ACCT:saml-provider/NAME}) of this account. */
@@ -86,7 +89,7 @@ public final class FederationProviders implements AutoCloseable {
     Map<String, OidcProvider> oidc = new HashMap<>();
     for (StateStore.Entry e : state.list(StoredIdentities.OIDC_PROVIDERS)) {
       StoredOidcProvider p = StoredIdentities.read(e.value(), StoredOidcProvider.class, e.key());
-      String hostAndPath = p.url().substring(HTTPS.length());
+      String hostAndPath = hostAndPath(p.url());
       oidc.put(hostAndPath, new OidcProvider(oidcArn(accountId, hostAndPath), p.url(), List.copyOf(p.clientIds()),
           List.copyOf(p.thumbprints()), p.createDate()));
     }
@@ -104,6 +107,17 @@ public final class FederationProviders implements AutoCloseable {
           metadata.signingCertificates(), p.createDate(), p.validUntil()));
     }
     return new View(Map.copyOf(oidc), Map.copyOf(saml));
+  }
+
+  /**
+   * An issuer URL without its scheme, as ARNs and condition keys name it: {@code https://} or
+   * (allowed only with the configuration's insecure option) {@code http://}.
+   */
+  public static String hostAndPath(String url) {
+    if (url.startsWith(HTTPS)) {
+      return url.substring(HTTPS.length());
+    }
+    return url.startsWith(HTTP) ? url.substring(HTTP.length()) : url;
   }
 
   /** {@code arn:aws:iam::ACCT:oidc-provider/HOST[/PATH]}. */

@@ -9,6 +9,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,16 +48,51 @@ public final class QueryApiHandler extends ChannelInboundHandlerAdapter {
       throw new IllegalStateException("QueryApiHandler has no API for service " + r.service());
     }
     FullHttpRequest request = (FullHttpRequest) r.head();
+    StsRequest call;
     try {
-      StsRequest call = StsRequest.parse(request);
-      byte[] body = api.handle(call, r.caller(), facts(ctx, r), r.requestId());
-      LOG.debug("request {}: {} {} by {}", r.requestId(), r.service(), call.action(), r.caller() == null ? "-" : r.caller().arn());
-      StsResponder.ok(ctx, r.requestId(), body);
+      call = StsRequest.parse(request);
     } catch (StsException e) {
       LOG.debug("request {}: {} error {} {}", r.requestId(), r.service(), e.error().code(), e.getMessage());
       StsResponder.error(ctx, r.service(), r.requestId(), e, false);
+      return;
     } finally {
-      request.release();
+      request.release(); // the parsed call holds copies
+    }
+    CompletableFuture<byte[]> answer = answer(api, call, ctx, r);
+    if (answer.isDone()) {
+      respond(ctx, r, call, answer);
+    } else {
+      // Completed on another thread (an issuer's key fetch): the response is written on the loop.
+      answer.whenComplete((body, error) -> ctx.executor().execute(() -> respond(ctx, r, call, answer)));
+    }
+  }
+
+  private static CompletableFuture<byte[]> answer(QueryApi api, StsRequest call, ChannelHandlerContext ctx,
+      AuthenticatedRequest r) {
+    try {
+      return api.handleAsync(call, r.caller(), facts(ctx, r), r.requestId());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static void respond(ChannelHandlerContext ctx, AuthenticatedRequest r, StsRequest call,
+      CompletableFuture<byte[]> answer) {
+    Throwable error = null;
+    byte[] body = null;
+    try {
+      body = answer.join();
+    } catch (CompletionException | CancellationException e) {
+      error = e.getCause() == null ? e : e.getCause();
+    }
+    if (error == null) {
+      LOG.debug("request {}: {} {} by {}", r.requestId(), r.service(), call.action(), r.caller() == null ? "-" : r.caller().arn());
+      StsResponder.ok(ctx, r.requestId(), body);
+    } else if (error instanceof StsException e) {
+      LOG.debug("request {}: {} error {} {}", r.requestId(), r.service(), e.error().code(), e.getMessage());
+      StsResponder.error(ctx, r.service(), r.requestId(), e, false);
+    } else {
+      ctx.fireExceptionCaught(error); // as a synchronous failure always went
     }
   }
 }

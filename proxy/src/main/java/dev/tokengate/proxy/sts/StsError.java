@@ -6,6 +6,11 @@ public enum StsError {
   DELETE_CONFLICT("DeleteConflict", 409),
   ENTITY_ALREADY_EXISTS("EntityAlreadyExists", 409),
   EXPIRED_TOKEN("ExpiredToken", 403),
+  /** An expired web identity token (AssumeRoleWithWebIdentity), unlike an expired session. */
+  EXPIRED_TOKEN_EXCEPTION("ExpiredTokenException", 400),
+  /** The identity provider could not be reached or answered nonsense; retryable. */
+  IDP_COMMUNICATION_ERROR("IDPCommunicationError", 400),
+  IDP_REJECTED_CLAIM("IDPRejectedClaim", 403),
   INCOMPLETE_SIGNATURE("IncompleteSignature", 400),
   INTERNAL_FAILURE("InternalFailure", 500),
   INVALID_ACTION("InvalidAction", 400),

@@ -6,11 +6,14 @@ import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.Caller;
+import dev.tokengate.proxy.identity.FederationProviders;
 import dev.tokengate.proxy.identity.IdentityStore;
 import dev.tokengate.proxy.token.KeyringAead;
+import dev.tokengate.proxy.webidentity.IdTokenVerifier;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
@@ -26,10 +29,20 @@ public final class StsService implements QueryApi {
   private final GetSessionTokenAction getSessionToken;
   private final AssumeRoleAction assumeRole;
   private final GetFederationTokenAction getFederationToken;
+  /** Null when no providers are wired in (AssumeRoleWithWebIdentity is then NotImplemented). */
+  private final AssumeRoleWithWebIdentityAction webIdentity;
 
   public StsService(
       IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts, SessionSealer sealer,
       AuthorizationMessages messages, AccessKeys keys, MfaVerifier mfa, MfaCodeLedger ledger, Clock clock) {
+    this(identities, permissions, contexts, sealer, messages, keys, mfa, ledger, clock, null, null);
+  }
+
+  /** With AssumeRoleWithWebIdentity: tokens of {@code providers}' OIDC issuers, checked by {@code verifier}. */
+  public StsService(
+      IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts, SessionSealer sealer,
+      AuthorizationMessages messages, AccessKeys keys, MfaVerifier mfa, MfaCodeLedger ledger, Clock clock,
+      FederationProviders providers, IdTokenVerifier verifier) {
     this.identities = identities;
     this.messages = messages;
     this.permissions = new StsPermissions(permissions, contexts);
@@ -37,6 +50,23 @@ public final class StsService implements QueryApi {
     this.getSessionToken = new GetSessionTokenAction(issuer, mfa, ledger, clock);
     this.assumeRole = new AssumeRoleAction(identities, this.permissions, issuer, mfa, ledger, clock);
     this.getFederationToken = new GetFederationTokenAction(this.permissions, issuer, clock);
+    this.webIdentity = providers == null || verifier == null ? null
+        : new AssumeRoleWithWebIdentityAction(identities, providers, verifier, this.permissions, issuer, clock);
+  }
+
+  /**
+   * AssumeRoleWithWebIdentity may wait on the issuer's keys: it completes later, off the event
+   * loop; every other action completes at once.
+   */
+  @Override
+  public CompletableFuture<byte[]> handleAsync(StsRequest request, Caller caller, CallFacts facts, String requestId) {
+    if (webIdentity != null && AssumeRoleWithWebIdentityAction.ACTION.equals(request.action())
+        && StsRequest.VERSION.equals(request.version())) {
+      // Unsigned, as on AWS: the token is the credential, a signature (if any) adds nothing.
+      return webIdentity.handle(request, facts)
+          .thenApply(result -> QueryXml.response(StsXmlNamespace.STS, request.action(), result, requestId));
+    }
+    return QueryApi.super.handleAsync(request, caller, facts, requestId);
   }
 
   @Override

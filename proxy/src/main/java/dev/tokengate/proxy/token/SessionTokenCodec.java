@@ -126,6 +126,7 @@ final class SessionTokenCodec {
       case ASSUMED_ROLE -> 2;
       case FEDERATED_USER -> 3;
       case ANONYMOUS -> 4;
+      case WEB_IDENTITY -> 5; // no session has it (a token's bearer gets an assumed role); coded for totality
     };
   }
 
@@ -137,6 +138,7 @@ final class SessionTokenCodec {
       case 2 -> PrincipalType.ASSUMED_ROLE;
       case 3 -> PrincipalType.FEDERATED_USER;
       case 4 -> PrincipalType.ANONYMOUS;
+      case 5 -> PrincipalType.WEB_IDENTITY;
       default -> throw new IOException("unknown principal type " + code);
     };
   }

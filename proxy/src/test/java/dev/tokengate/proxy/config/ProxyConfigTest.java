@@ -114,6 +114,18 @@ class ProxyConfigTest {
   }
 
   @Test
+  void insecureHttpIssuersAreOffUnlessAskedFor() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("TOKENGATE_ALLOW_INSECURE_HTTP_ISSUERS") == null);
+    assertEquals(false, ProxyConfig.defaults().federation().allowInsecureHttpIssuers());
+    Path file = dir.resolve("f.yaml");
+    Files.writeString(file, "federation: {allowInsecureHttpIssuers: true}\n");
+    assertEquals(true, ProxyConfig.load(file).federation().allowInsecureHttpIssuers());
+    Files.writeString(file, "federation: {allowInsecureHttp: true}\n");
+    Exception e = assertThrows(Exception.class, () -> ProxyConfig.load(file));
+    assertTrue(e.getMessage().contains("allowInsecureHttp"), e.getMessage());
+  }
+
+  @Test
   void limitDefaultsAreSafe() {
     LimitsConfig l = ProxyConfig.defaults().limits();
     assertEquals(10, l.headerTimeoutSeconds());

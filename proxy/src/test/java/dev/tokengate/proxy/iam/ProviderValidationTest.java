@@ -50,6 +50,18 @@ class ProviderValidationTest {
   }
 
   @Test
+  void plainHttpIssuersWithAPortNeedTheInsecureOption() throws Exception {
+    assertEquals("http://127.0.0.1:8080/realms/demo", OidcProviderActions.url("http://127.0.0.1:8080/realms/demo", true));
+    assertEquals("https://issuer.test:8443", OidcProviderActions.url("https://issuer.test:8443", true));
+    assertTrue(fails(StsError.INVALID_INPUT, () -> OidcProviderActions.url("http://127.0.0.1:8080/realms/demo", false))
+        .contains("must begin with https://"));
+    assertTrue(fails(StsError.INVALID_INPUT, () -> OidcProviderActions.url("ftp://issuer.test", true))
+        .contains("must begin with https://"));
+    assertEquals("Invalid Open ID Connect Provider URL.",
+        fails(StsError.INVALID_INPUT, () -> OidcProviderActions.url("http://issuer.test/?a=1", true)));
+  }
+
+  @Test
   void thumbprintsAreFortyHexCharactersAndAtMostFive() throws Exception {
     assertEquals(List.of(TP), OidcProviderActions.thumbprints(List.of(TP, TP)));
     assertEquals(List.of(), OidcProviderActions.thumbprints(List.of()));

@@ -29,6 +29,20 @@ class FederationProvidersTest {
   }
 
   @Test
+  void anInsecureHttpProviderIsFoundByItsOwnSchemeOnly() throws Exception {
+    try (EmbeddedStateStore store = EmbeddedStateStore.open(dir)) {
+      store.put(StoredIdentities.oidcProviderKey("127.0.0.1:8080/realms/demo"),
+          StoredIdentities.write(oidc("http://127.0.0.1:8080/realms/demo", "app")), StateStore.ABSENT);
+      try (FederationProviders providers = new FederationProviders(store, ACCOUNT)) {
+        OidcProvider p = providers.findOidcByIssuer("http://127.0.0.1:8080/realms/demo").orElseThrow();
+        assertEquals("arn:aws:iam::123456789012:oidc-provider/127.0.0.1:8080/realms/demo", p.arn());
+        assertEquals(p, providers.findOidcByIssuer("127.0.0.1:8080/realms/demo").orElseThrow());
+        assertTrue(providers.findOidcByIssuer("https://127.0.0.1:8080/realms/demo").isEmpty());
+      }
+    }
+  }
+
+  @Test
   void findsOidcProvidersByTheirIssuerWithOrWithoutTheScheme() throws Exception {
     try (EmbeddedStateStore store = EmbeddedStateStore.open(dir)) {
       store.put(StoredIdentities.oidcProviderKey("issuer.test/realms/a"),
