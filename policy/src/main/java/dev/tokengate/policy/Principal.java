@@ -68,6 +68,21 @@ public record Principal(
     return federatedUser(accountOf(userArn), name).withIssuer(userArn);
   }
 
+  /**
+   * The caller of AssumeRoleWithSAML or AssumeRoleWithWebIdentity as a role's trust policy sees it:
+   * the identity provider itself ({@code arn:aws:iam::ACCOUNT:saml-provider/NAME}, an OIDC
+   * provider's ARN), which only a {@code {"Federated": …}} principal (or {@code *}) names. It is
+   * never the principal of a signed request.
+   */
+  public static Principal federated(String accountId, String providerArn) {
+    return new Principal(providerArn, PrincipalType.FEDERATED_USER, accountId, null, null, null, providerArn);
+  }
+
+  /** For {@link #federated} principals, the provider ARN a {@code Federated} principal names; else null. */
+  public String federatedProvider() {
+    return type == PrincipalType.FEDERATED_USER && issuerArn != null && issuerArn.equals(arn) ? arn : null;
+  }
+
   /** The account root {@code arn:aws:iam::ACCOUNT:root}. */
   public static Principal root(String accountId) {
     return new Principal("arn:aws:iam::" + accountId + ":root", PrincipalType.ACCOUNT, accountId,

@@ -44,6 +44,8 @@ final class PrincipalMatcher {
   private final Set<String> arns = new HashSet<>();
   private final Set<String> roles = new HashSet<>(); // "account:roleName"
   private final Set<String> accounts = new HashSet<>();
+  /** {@code Federated} values: identity-provider ARNs (or names), matched against a federated caller. */
+  private final Set<String> federated = new HashSet<>();
   private final List<String> others = new ArrayList<>();
 
   /** Parses the element value; {@code entries} maps AWS/Service/Federated/CanonicalUser to values. */
@@ -56,6 +58,9 @@ final class PrincipalMatcher {
       if (!kind.equals("AWS")) {
         if (!kind.equals("Service") && !kind.equals("Federated") && !kind.equals("CanonicalUser")) {
           throw new MalformedPolicyException("Invalid principal in policy: \"" + kind + "\"");
+        }
+        if (kind.equals("Federated")) {
+          federated.addAll(e.getValue());
         }
         // Service and federated-provider principals never make S3 calls through this proxy.
         e.getValue().forEach(v -> others.add(kind + ":" + v));
@@ -97,6 +102,10 @@ final class PrincipalMatcher {
   Match match(Principal principal) {
     Match best = Match.NONE;
     String account = principal.accountId();
+    if (principal.federatedProvider() != null) {
+      // The caller of AssumeRoleWith{SAML,WebIdentity}: only {"Federated": provider} or "*" names it.
+      return federated.contains(principal.federatedProvider()) ? Match.DIRECT : wildcard ? Match.WILDCARD : Match.NONE;
+    }
     switch (principal.type()) {
       case USER -> {
         if (arns.contains("user:" + account + ":" + principal.username())) {
