@@ -14,6 +14,7 @@ import dev.tokengate.proxy.identity.BootstrapAdmin;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.IdentityStore;
 import dev.tokengate.proxy.config.StateConfig;
+import dev.tokengate.proxy.identity.FederationProviders;
 import dev.tokengate.proxy.state.EmbeddedStateStore;
 import dev.tokengate.proxy.state.EtcdStateStore;
 import dev.tokengate.proxy.state.StateFreshness;
@@ -79,6 +80,7 @@ public final class ProxyServer implements AutoCloseable {
   private final BucketPolicyStore bucketPolicies;
   private final RevocationList revocations;
   private final SharedKeyring keyring;
+  private final FederationProviders federation;
   private final ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "revocation-pruner");
     t.setDaemon(true);
@@ -113,6 +115,7 @@ public final class ProxyServer implements AutoCloseable {
           }
         }));
     this.mfaLedger = FileMfaCodeLedger.open(dataDir);
+    this.federation = openFederation(state, identities.accountId());
     RequestContextFactory contexts = new RequestContextFactory(clock);
     VirtualHosts virtualHosts = new VirtualHosts(config.virtualHostDomains());
     EmbeddedBackend started = null;
@@ -146,7 +149,7 @@ public final class ProxyServer implements AutoCloseable {
                   Map.of(
                       Service.STS,
                       new StsService(identities, permissions, contexts, sealer, messages, new AccessKeys(random),
-                          new Totp(6), mfaLedger, clock),
+                          new Totp(6), mfaLedger, clock, federation),
                       Service.IAM,
                       new IamService(identities, permissions, contexts,
                           new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
@@ -181,6 +184,7 @@ public final class ProxyServer implements AutoCloseable {
       }
       shutdownLoops();
       mfaLedger.close();
+      federation.close();
       pruner.shutdownNow();
       revocations.close();
       keyring.close();
@@ -230,6 +234,7 @@ public final class ProxyServer implements AutoCloseable {
     pool.close();
     shutdownLoops();
     mfaLedger.close();
+    federation.close();
     pruner.shutdownNow();
     revocations.close();
     keyring.close();
@@ -238,6 +243,14 @@ public final class ProxyServer implements AutoCloseable {
     state.close();
     if (embedded != null) {
       embedded.close();
+    }
+  }
+
+  private static FederationProviders openFederation(StateStore state, String accountId) throws IOException {
+    try {
+      return new FederationProviders(state, accountId);
+    } catch (StateException e) {
+      throw new IOException("cannot read the identity providers: " + e.getMessage(), e);
     }
   }
 

@@ -6,6 +6,10 @@ public enum StsError {
   DELETE_CONFLICT("DeleteConflict", 409),
   ENTITY_ALREADY_EXISTS("EntityAlreadyExists", 409),
   EXPIRED_TOKEN("ExpiredToken", 403),
+  /** An identity provider's token or SAML assertion has expired (AssumeRoleWith{SAML,WebIdentity}). */
+  EXPIRED_TOKEN_EXCEPTION("ExpiredTokenException", 400),
+  /** The identity provider reported that authentication failed. */
+  IDP_REJECTED_CLAIM("IDPRejectedClaim", 403),
   INCOMPLETE_SIGNATURE("IncompleteSignature", 400),
   INTERNAL_FAILURE("InternalFailure", 500),
   INVALID_ACTION("InvalidAction", 400),

@@ -6,6 +6,7 @@ import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.Caller;
+import dev.tokengate.proxy.identity.FederationProviders;
 import dev.tokengate.proxy.identity.IdentityStore;
 import dev.tokengate.proxy.token.KeyringAead;
 import java.time.Clock;
@@ -26,10 +27,19 @@ public final class StsService implements QueryApi {
   private final GetSessionTokenAction getSessionToken;
   private final AssumeRoleAction assumeRole;
   private final GetFederationTokenAction getFederationToken;
+  private final AssumeRoleWithSamlAction assumeRoleWithSaml;
 
   public StsService(
       IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts, SessionSealer sealer,
       AuthorizationMessages messages, AccessKeys keys, MfaVerifier mfa, MfaCodeLedger ledger, Clock clock) {
+    this(identities, permissions, contexts, sealer, messages, keys, mfa, ledger, clock, null);
+  }
+
+  /** @param providers the IAM identity providers federation trusts; null when there are none */
+  public StsService(
+      IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts, SessionSealer sealer,
+      AuthorizationMessages messages, AccessKeys keys, MfaVerifier mfa, MfaCodeLedger ledger, Clock clock,
+      FederationProviders providers) {
     this.identities = identities;
     this.messages = messages;
     this.permissions = new StsPermissions(permissions, contexts);
@@ -37,6 +47,7 @@ public final class StsService implements QueryApi {
     this.getSessionToken = new GetSessionTokenAction(issuer, mfa, ledger, clock);
     this.assumeRole = new AssumeRoleAction(identities, this.permissions, issuer, mfa, ledger, clock);
     this.getFederationToken = new GetFederationTokenAction(this.permissions, issuer, clock);
+    this.assumeRoleWithSaml = new AssumeRoleWithSamlAction(identities, providers, this.permissions, issuer, clock);
   }
 
   @Override
@@ -52,6 +63,10 @@ public final class StsService implements QueryApi {
           StsError.INVALID_ACTION, "Could not find operation " + request.action() + " for version " + request.version());
     }
     String action = request.action();
+    if (action.equals("AssumeRoleWithSAML")) {
+      // Unsigned, as on AWS: the SAML response is the credential (a signature, if any, is ignored).
+      return QueryXml.response(StsXmlNamespace.STS, action, assumeRoleWithSaml.handle(request, facts), requestId);
+    }
     if (caller == null) {
       throw new StsException(StsError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
     }
@@ -64,7 +79,7 @@ public final class StsService implements QueryApi {
           case "GetFederationToken" -> getFederationToken.handle(request, caller, facts);
           case "GetAccessKeyInfo" -> accessKeyInfo(request, caller, facts);
           case "DecodeAuthorizationMessage" -> decodeAuthorizationMessage(request, caller, facts);
-          case "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML" ->
+          case "AssumeRoleWithWebIdentity" ->
               throw new StsException(StsError.NOT_IMPLEMENTED, action + " is not implemented by tokengate yet.");
           default -> throw new StsException(
               StsError.INVALID_ACTION, "Could not find operation " + action + " for version " + StsRequest.VERSION);
