@@ -103,6 +103,22 @@ public final class StsClient {
     return new Response(response.statusCode(), response.body());
   }
 
+  /** An unsigned form POST, as the SDKs send AssumeRoleWithSAML and AssumeRoleWithWebIdentity. */
+  public Response unsigned(String action, Map<String, String> params) throws IOException, InterruptedException {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("Action", action);
+    form.put("Version", "2011-06-15");
+    form.putAll(params);
+    StringBuilder body = new StringBuilder();
+    form.forEach(
+        (k, v) -> body.append(body.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/")).timeout(Duration.ofSeconds(20))
+        .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    return new Response(response.statusCode(), response.body());
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
