@@ -249,7 +249,7 @@ public final class ProxyServer implements AutoCloseable {
   private static FederationProviders openFederation(StateStore state, String accountId) throws IOException {
     try {
       return new FederationProviders(state, accountId);
-    } catch (StateException e) {
+    } catch (StateException | IllegalArgumentException e) {
       throw new IOException("cannot read the identity providers: " + e.getMessage(), e);
     }
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokengate.proxy.harness.AwsCli;
+import dev.tokengate.proxy.harness.Boto3Script;
 import dev.tokengate.proxy.harness.Credentials;
 import dev.tokengate.proxy.harness.SamlIdp;
 import dev.tokengate.proxy.harness.StsClient;
@@ -138,6 +139,32 @@ class AssumeRoleWithSamlCliTest {
   }
 
   @Test
+  void boto3AssumesTheRoleUnsignedAndTheSessionReadsButCannotWrite() throws Exception {
+    String good = alice().base64();
+    String xml = alice().signedXml();
+    String tampered = SamlIdp.base64(xml.replace(">alice</saml:AttributeValue>", ">admin</saml:AttributeValue>"));
+    Boto3Script.Run run = Boto3Script.run(work, PROXY.endpoint(), """
+        role, principal, good, tampered = sys.argv[2:6]
+        sts = client('sts')
+        r = sts.assume_role_with_saml(RoleArn=role, PrincipalArn=principal, SAMLAssertion=good)
+        out('assumed', arn=r['AssumedRoleUser']['Arn'], subject=r['Subject'], issuer=r['Issuer'])
+        s3 = client('s3', creds_of(r['Credentials']))
+        keys = [o['Key'] for o in s3.list_objects_v2(Bucket='bucket-b', Prefix='path/').get('Contents', [])]
+        out('listed', keys=keys)
+        out('put', **attempt(lambda: s3.put_object(Bucket='bucket-b', Key='path/boto3.txt', Body=b'x')))
+        out('tampered', **attempt(lambda: sts.assume_role_with_saml(RoleArn=role, PrincipalArn=principal,
+            SAMLAssertion=tampered)))
+        """, readOnly, provider, good, tampered);
+    assertEquals("arn:aws:sts::" + account + ":assumed-role/S3ReadOnly/alice", run.step("assumed").get("arn").asText());
+    assertEquals("alice@corp.example", run.step("assumed").get("subject").asText());
+    assertEquals("path/file.txt", run.step("listed").at("/keys/0").asText(), run.transcript());
+    assertEquals("AccessDenied", run.step("put").get("code").asText(), run.transcript());
+    assertEquals(403, run.step("put").get("status").asInt());
+    assertEquals("InvalidIdentityToken", run.step("tampered").get("code").asText(), run.transcript());
+    assertEquals(400, run.step("tampered").get("status").asInt());
+  }
+
+  @Test
   void theCliReportsAwsErrorCodes() throws Exception {
     Path expired = work.resolve("expired.b64");
     Instant now = PROXY.clock().instant();
@@ -242,7 +269,9 @@ class AssumeRoleWithSamlCliTest {
   void parametersAreValidatedAsAws() throws Exception {
     refused(call(readOnly, alice().base64(), Map.of("DurationSeconds", "899")), 400, "ValidationError");
     refused(call(readOnly, alice().base64(), Map.of("DurationSeconds", "7200")), 400, "ValidationError");
-    refused(call(readOnly, "abc"), 400, "ValidationError");
+    StsClient.Response shortAssertion = call(readOnly, "abc");
+    refused(shortAssertion, 400, "ValidationError");
+    assertFalse(shortAssertion.errorMessage().contains("'abc'"), "an assertion is never quoted back");
     refused(PROXY.sts().unsigned("AssumeRoleWithSAML", Map.of("RoleArn", readOnly)), 400, "ValidationError");
   }
 

@@ -57,7 +57,7 @@ final class AssumeRoleWithSamlAction {
     StsValidation v = new StsValidation();
     String roleArn = v.required(request, "RoleArn", 20, 2048, null);
     String providerArn = v.required(request, "PrincipalArn", 20, 2048, null);
-    String encoded = v.required(request, "SAMLAssertion", 4, 100000, null);
+    String encoded = assertionParam(request, v);
     int requested = v.integer(request, "DurationSeconds", 900, 43200, 3600);
     SessionPolicyParams policies = SessionPolicyParams.parse(policyParams(request, Map.of()), v, false);
     v.check();
@@ -151,6 +151,17 @@ final class AssumeRoleWithSamlAction {
     result.put("NameQualifier", nameQualifier);
     result.put("SourceIdentity", attributes.sourceIdentity());
     return result;
+  }
+
+  /** Checked like the other parameters, but never quoted back: it is a credential. */
+  private static String assertionParam(StsRequest request, StsValidation v) {
+    String encoded = request.get("SAMLAssertion");
+    if (encoded == null) {
+      v.add("Value null at 'sAMLAssertion' failed to satisfy constraint: Member must not be null");
+    } else if (encoded.length() < 4 || encoded.length() > 100000) {
+      v.add("Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length between 4 and 100000");
+    }
+    return encoded;
   }
 
   /** The caller's Policy and PolicyArns, with the assertion's tags in AssumeRole's parameter form. */
