@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The Principal (or NotPrincipal) of a resource-policy statement, telling how a caller is named:
- * by its own ARN, through its role, through its account, or by {@code *}.
+ * by its own ARN, through its role, through its account, by {@code *}, or (the caller of
+ * AssumeRoleWith{SAML,WebIdentity}) as the {@code Federated} identity provider.
  */
 final class PrincipalMatcher {
   /** How a statement's principal names the caller; the order is the strength of the match. */

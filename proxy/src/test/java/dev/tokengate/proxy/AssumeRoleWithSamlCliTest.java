@@ -73,9 +73,11 @@ class AssumeRoleWithSamlCliTest {
     provider = admin.ok("iam", "create-saml-provider", "--name", "CorpIdP", "--saml-metadata-document",
         "file://" + work.resolve("meta.xml")).get("SAMLProviderArn").asText();
     assertEquals("arn:aws:iam::" + account + ":saml-provider/CorpIdP", provider);
-    role("S3ReadOnly", trust("", ",\"Condition\":{\"StringEquals\":{\"SAML:aud\":\"" + SamlIdp.SIGN_IN + "\"}}"));
+    role("S3ReadOnly", trust("", ",\"Condition\":{\"StringEquals\":{\"SAML:aud\":\"" + SamlIdp.SIGN_IN + "\","
+        + "\"saml:iss\":\"" + IDP.entityId() + "\",\"saml:doc\":\"" + account + "/CorpIdP\","
+        + "\"aws:FederatedProvider\":\"" + provider + "\"}}"));
     role("Other", trust("", ""));
-    role("Tagged", trust(",\"sts:TagSession\"",
+    role("Tagged", trust(",\"sts:TagSession\",\"sts:SetSourceIdentity\"",
         ",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/team\":\"data\",\"saml:sub_type\":\"persistent\"}}"));
     readOnly = "arn:aws:iam::" + account + ":role/S3ReadOnly";
     other = "arn:aws:iam::" + account + ":role/Other";
@@ -302,5 +304,18 @@ class AssumeRoleWithSamlCliTest {
     refused(call(readOnly, bob.nameIdFormat("urn:oasis:names:tc:SAML:2.0:nameid-format:persistent")
         .attribute(tag, "data").base64()), 403, "AccessDenied");
     assertEquals(200, call(readOnly, bob.without(tag).base64()).status());
+  }
+
+  @Test
+  void aSourceIdentityNeedsSetSourceIdentityAndIsAnswered() throws Exception {
+    SamlIdp.Response carol = IDP.response(PROXY.clock(), "carol").sessionName("carol")
+        .roles(tagged + "," + provider, readOnly + "," + provider)
+        .attribute(SamlIdp.ATTR + "PrincipalTag:team", "data").attribute(SamlIdp.ATTR + "SourceIdentity", "carol-src");
+    StsClient.Response r = call(tagged, carol.base64());
+    assertEquals(200, r.status(), r.body());
+    assertEquals("carol-src", r.xml().at("/AssumeRoleWithSAMLResult/SourceIdentity").asText());
+    refused(call(readOnly, carol.without(SamlIdp.ATTR + "PrincipalTag:team").base64()), 403, "AccessDenied");
+    refused(call(tagged, carol.attribute(SamlIdp.ATTR + "SourceIdentity", "aws:x").base64()), 400,
+        "InvalidIdentityToken");
   }
 }

@@ -101,6 +101,7 @@ final class AssumeRoleWithSamlAction {
     keys.put("saml:aud", List.of(assertion.recipient()));
     keys.put("saml:iss", List.of(assertion.issuer()));
     keys.put("saml:namequalifier", List.of(nameQualifier));
+    keys.put("saml:doc", List.of(identities.accountId() + "/" + provider.name()));
     keys.put("aws:FederatedProvider", List.of(providerArn));
     keys.put("sts:RoleSessionName", List.of(attributes.sessionName()));
     if (attributes.sourceIdentity() != null) {

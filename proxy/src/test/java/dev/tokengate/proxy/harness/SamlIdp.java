@@ -126,6 +126,8 @@ public final class SamlIdp {
     private boolean signResponse;
     private boolean signAssertion = true;
     private SamlIdp signer = SamlIdp.this;
+    private String canonicalization = CanonicalizationMethod.EXCLUSIVE;
+    private List<String> transforms = List.of(Transform.ENVELOPED, CanonicalizationMethod.EXCLUSIVE);
 
     private Response(Instant now, String nameId) {
       this.now = now;
@@ -202,6 +204,13 @@ public final class SamlIdp {
       return this;
     }
 
+    /** Other algorithms than the usual exclusive c14n and enveloped-signature transforms. */
+    public Response algorithms(String canonicalizationMethod, String... transformAlgorithms) {
+      this.canonicalization = canonicalizationMethod;
+      this.transforms = List.of(transformAlgorithms);
+      return this;
+    }
+
     public Response signedBy(SamlIdp other) {
       this.signer = other;
       return this;
@@ -216,10 +225,10 @@ public final class SamlIdp {
         response.setIdAttributeNS(null, "ID", true);
         assertion.setIdAttributeNS(null, "ID", true);
         if (signAssertion) {
-          signer.sign(assertion);
+          signer.sign(assertion, canonicalization, transforms);
         }
         if (signResponse) {
-          signer.sign(response);
+          signer.sign(response, canonicalization, transforms);
         }
         return doc;
       } catch (Exception e) {
@@ -269,15 +278,17 @@ public final class SamlIdp {
   }
 
   /** Signs {@code element} (whose ID is registered) with an enveloped signature after its Issuer. */
-  void sign(Element element) throws GeneralSecurityException, javax.xml.crypto.MarshalException,
-      javax.xml.crypto.dsig.XMLSignatureException {
+  void sign(Element element, String canonicalization, List<String> transformAlgorithms)
+      throws GeneralSecurityException, javax.xml.crypto.MarshalException, javax.xml.crypto.dsig.XMLSignatureException {
     XMLSignatureFactory f = XMLSignatureFactory.getInstance("DOM");
+    List<Transform> transforms = new java.util.ArrayList<>();
+    for (String algorithm : transformAlgorithms) {
+      transforms.add(f.newTransform(algorithm, (TransformParameterSpec) null));
+    }
     Reference ref = f.newReference("#" + element.getAttribute("ID"), f.newDigestMethod(DigestMethod.SHA256, null),
-        List.of(f.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
-            f.newTransform(CanonicalizationMethod.EXCLUSIVE, (TransformParameterSpec) null)),
-        null, null);
+        transforms, null, null);
     SignedInfo info = f.newSignedInfo(
-        f.newCanonicalizationMethod(CanonicalizationMethod.EXCLUSIVE, (C14NMethodParameterSpec) null),
+        f.newCanonicalizationMethod(canonicalization, (C14NMethodParameterSpec) null),
         f.newSignatureMethod(SignatureMethod.RSA_SHA256, null), List.of(ref));
     KeyInfoFactory kif = f.getKeyInfoFactory();
     KeyInfo keyInfo = kif.newKeyInfo(List.of(kif.newX509Data(List.of(certificate))));

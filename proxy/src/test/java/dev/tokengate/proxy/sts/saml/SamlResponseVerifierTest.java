@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import javax.xml.crypto.dsig.CanonicalizationMethod;
+import javax.xml.crypto.dsig.Transform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +108,19 @@ class SamlResponseVerifierTest {
     assertion.insertBefore(signature, assertion.getFirstChild().getNextSibling());
     replaceText(assertion, "alice", "admin");
     assertEquals(Reason.BAD_SIGNATURE, refusal(SamlIdp.base64(SamlIdp.serialize(doc))));
+  }
+
+  @Test
+  void onlyEnvelopedSignaturesWithExclusiveC14nAreAccepted() throws Exception {
+    String exclusive = CanonicalizationMethod.EXCLUSIVE;
+    String inclusive = CanonicalizationMethod.INCLUSIVE;
+    verify(response().algorithms(exclusive, Transform.ENVELOPED, exclusive).base64());
+    verify(response().algorithms(exclusive, Transform.ENVELOPED).base64());
+    // Cryptographically valid signatures, of a shape tokengate does not accept.
+    assertEquals(Reason.BAD_SIGNATURE, refusal(response().algorithms(inclusive, Transform.ENVELOPED, exclusive).base64()));
+    assertEquals(Reason.BAD_SIGNATURE, refusal(response().algorithms(exclusive, Transform.ENVELOPED, inclusive).base64()));
+    assertEquals(Reason.BAD_SIGNATURE, refusal(response()
+        .algorithms(exclusive, Transform.ENVELOPED, CanonicalizationMethod.EXCLUSIVE_WITH_COMMENTS).base64()));
   }
 
   @Test
