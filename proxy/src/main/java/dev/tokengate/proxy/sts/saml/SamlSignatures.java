@@ -56,7 +56,8 @@ final class SamlSignatures {
           return;
         }
       }
-    } catch (MarshalException | XMLSignatureException | ClassCastException e) {
+    } catch (MarshalException | XMLSignatureException | RuntimeException e) {
+      // A hostile Signature can make the XML-DSig code fail unchecked too: it is still just invalid.
       throw invalid();
     }
     throw invalid();

@@ -29,6 +29,8 @@ final class SamlXml {
   static final String ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion";
   static final String DSIG = "http://www.w3.org/2000/09/xmldsig#";
 
+  static final int MAX_DEPTH = 64;
+
   private SamlXml() {}
 
   private static DocumentBuilderFactory factory() throws ParserConfigurationException {
@@ -41,6 +43,8 @@ final class SamlXml {
     f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
     f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
     f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+    // No SAML response nests deeply; a deep one would only exhaust the stack of the code that walks it.
+    f.setAttribute("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", Integer.toString(MAX_DEPTH));
     f.setXIncludeAware(false);
     f.setExpandEntityReferences(false);
     return f;
@@ -64,7 +68,7 @@ final class SamlXml {
       doc = builder.parse(new ByteArrayInputStream(xml));
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("the JDK's XML parser lacks a hardening feature", e);
-    } catch (SAXException | IOException e) {
+    } catch (SAXException | IOException | RuntimeException e) {
       // The parser's message may quote the document: say only what kind of failure it was.
       throw malformed("The SAML response is not well-formed XML, or has a DOCTYPE.");
     }

@@ -198,6 +198,13 @@ class SamlResponseVerifierTest {
   }
 
   @Test
+  void aDeeplyNestedDocumentIsMalformedNotACrash() {
+    String deep = "<x>".repeat(20000) + "</x>".repeat(20000);
+    String xml = response().signedXml().replace("</samlp:Response>", deep + "</samlp:Response>");
+    assertEquals(Reason.MALFORMED, refusal(SamlIdp.base64(xml)));
+  }
+
+  @Test
   void twoAssertionsAreRefused() {
     Document doc = response().sign(true, false).document();
     Element assertion = (Element) doc.getElementsByTagNameNS(SamlIdp.ASSERTION, "Assertion").item(0);
