@@ -78,6 +78,16 @@ public record Principal(
         providerArn);
   }
 
+  /**
+   * The bearer of a SAML assertion of the provider {@code providerArn} ({@code
+   * arn:aws:iam::ACCOUNT:saml-provider/NAME}), as a trust policy's {@code "Federated"} principal
+   * names it; {@code subject} is the assertion's NameID.
+   */
+  public static Principal saml(String providerArn, String subject) {
+    return new Principal(providerArn, PrincipalType.SAML_USER, accountOf(providerArn), subject, null, null,
+        providerArn);
+  }
+
   /** The account root {@code arn:aws:iam::ACCOUNT:root}. */
   public static Principal root(String accountId) {
     return new Principal("arn:aws:iam::" + accountId + ":root", PrincipalType.ACCOUNT, accountId,

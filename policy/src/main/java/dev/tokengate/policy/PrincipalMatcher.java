@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The Principal (or NotPrincipal) of a resource-policy statement, telling how a caller is named:
- * by its own ARN, through its role, through its account, or by {@code *}.
+ * by its own ARN, through its role, through its account, by {@code *}, or (the caller of
+ * AssumeRoleWith{SAML,WebIdentity}) as the {@code Federated} identity provider.
  */
 final class PrincipalMatcher {
   /** How a statement's principal names the caller; the order is the strength of the match. */
@@ -126,7 +127,7 @@ final class PrincipalMatcher {
           return Match.DIRECT;
         }
       }
-      case WEB_IDENTITY -> {
+      case WEB_IDENTITY, SAML_USER -> {
         // Exact ARN, as AWS compares it. A provider is no member of the account: "root" does not
         // name it (the account-delegation rule below would otherwise apply).
         if (federated.contains(principal.arn())) {

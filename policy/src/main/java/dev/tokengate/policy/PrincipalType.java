@@ -11,6 +11,8 @@ public enum PrincipalType {
    * naming its provider ({@code "Federated"}) sees it; its session is an ordinary assumed role.
    */
   WEB_IDENTITY("WebIdentityUser"),
+  /** The holder of a SAML assertion calling AssumeRoleWithSAML: as {@link #WEB_IDENTITY}, for SAML. */
+  SAML_USER("SAMLUser"),
   ANONYMOUS("Anonymous");
 
   private final String awsName;

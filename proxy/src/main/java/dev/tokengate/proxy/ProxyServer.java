@@ -14,6 +14,7 @@ import dev.tokengate.proxy.identity.BootstrapAdmin;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.IdentityStore;
 import dev.tokengate.proxy.config.StateConfig;
+import dev.tokengate.proxy.identity.FederationProviders;
 import dev.tokengate.proxy.state.EmbeddedStateStore;
 import dev.tokengate.proxy.state.EtcdStateStore;
 import dev.tokengate.proxy.state.StateFreshness;
@@ -86,6 +87,7 @@ public final class ProxyServer implements AutoCloseable {
   private final BucketCorsStore bucketCors;
   private final RevocationList revocations;
   private final SharedKeyring keyring;
+  private final FederationProviders federation;
   private final ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "revocation-pruner");
     t.setDaemon(true);
@@ -93,7 +95,6 @@ public final class ProxyServer implements AutoCloseable {
   });
   private final Channel listener;
   /** AssumeRoleWithWebIdentity's providers and their issuers' keys (null until started). */
-  private FederationProviders federation;
   private IssuerKeys issuerKeys;
 
   private ProxyServer(ProxyConfig config, Clock clock) throws IOException, InterruptedException {
@@ -124,6 +125,7 @@ public final class ProxyServer implements AutoCloseable {
         }));
     this.bucketCors = openBucketCors(state);
     this.mfaLedger = FileMfaCodeLedger.open(dataDir);
+    this.federation = openFederation(state, identities.accountId());
     RequestContextFactory contexts = new RequestContextFactory(clock);
     VirtualHosts virtualHosts = new VirtualHosts(config.virtualHostDomains());
     EmbeddedBackend started = null;
@@ -150,11 +152,6 @@ public final class ProxyServer implements AutoCloseable {
       // The backend checks our signature against its own clock: always sign with real time.
       BackendRequestFactory backendRequests = new BackendRequestFactory(backend, new RequestSigner(keys), Clock.systemUTC());
       Set<String> unmodifiableRegions = Collections.unmodifiableSet(regions);
-      try {
-        this.federation = new FederationProviders(state, identities.accountId());
-      } catch (StateException e) {
-        throw new IOException(e.getMessage(), e);
-      }
       boolean insecureIssuers = config.federation().allowInsecureHttpIssuers();
       if (insecureIssuers) {
         LOG.warn("federation.allowInsecureHttpIssuers is on: OIDC issuers may be fetched over plain http");
@@ -202,8 +199,9 @@ public final class ProxyServer implements AutoCloseable {
         started.close();
       }
       shutdownLoops();
-      closeFederation();
+      closeIssuerKeys();
       mfaLedger.close();
+      federation.close();
       pruner.shutdownNow();
       revocations.close();
       keyring.close();
@@ -253,8 +251,9 @@ public final class ProxyServer implements AutoCloseable {
     listener.close().syncUninterruptibly();
     pool.close();
     shutdownLoops();
-    closeFederation();
+    closeIssuerKeys();
     mfaLedger.close();
+    federation.close();
     pruner.shutdownNow();
     revocations.close();
     keyring.close();
@@ -264,6 +263,14 @@ public final class ProxyServer implements AutoCloseable {
     state.close();
     if (embedded != null) {
       embedded.close();
+    }
+  }
+
+  private static FederationProviders openFederation(StateStore state, String accountId) throws IOException {
+    try {
+      return new FederationProviders(state, accountId);
+    } catch (StateException | IllegalArgumentException e) {
+      throw new IOException("cannot read the identity providers: " + e.getMessage(), e);
     }
   }
 
@@ -303,12 +310,9 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  private void closeFederation() {
+  private void closeIssuerKeys() {
     if (issuerKeys != null) {
       issuerKeys.close();
-    }
-    if (federation != null) {
-      federation.close();
     }
   }
 

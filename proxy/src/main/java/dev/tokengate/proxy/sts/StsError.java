@@ -6,7 +6,7 @@ public enum StsError {
   DELETE_CONFLICT("DeleteConflict", 409),
   ENTITY_ALREADY_EXISTS("EntityAlreadyExists", 409),
   EXPIRED_TOKEN("ExpiredToken", 403),
-  /** An expired web identity token (AssumeRoleWithWebIdentity), unlike an expired session. */
+  /** An identity provider's token or SAML assertion has expired (AssumeRoleWith{SAML,WebIdentity}), unlike an expired session. */
   EXPIRED_TOKEN_EXCEPTION("ExpiredTokenException", 400),
   /** The identity provider could not be reached or answered nonsense; retryable. */
   IDP_COMMUNICATION_ERROR("IDPCommunicationError", 400),

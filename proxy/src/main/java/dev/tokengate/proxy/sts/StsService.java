@@ -31,6 +31,7 @@ public final class StsService implements QueryApi {
   private final GetFederationTokenAction getFederationToken;
   /** Null when no providers are wired in (AssumeRoleWithWebIdentity is then NotImplemented). */
   private final AssumeRoleWithWebIdentityAction webIdentity;
+  private final AssumeRoleWithSamlAction assumeRoleWithSaml;
 
   public StsService(
       IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts, SessionSealer sealer,
@@ -52,6 +53,7 @@ public final class StsService implements QueryApi {
     this.getFederationToken = new GetFederationTokenAction(this.permissions, issuer, clock);
     this.webIdentity = providers == null || verifier == null ? null
         : new AssumeRoleWithWebIdentityAction(identities, providers, verifier, this.permissions, issuer, clock);
+    this.assumeRoleWithSaml = new AssumeRoleWithSamlAction(identities, providers, this.permissions, issuer, clock);
   }
 
   /**
@@ -82,6 +84,10 @@ public final class StsService implements QueryApi {
           StsError.INVALID_ACTION, "Could not find operation " + request.action() + " for version " + request.version());
     }
     String action = request.action();
+    if (action.equals("AssumeRoleWithSAML")) {
+      // Unsigned, as on AWS: the SAML response is the credential (a signature, if any, is ignored).
+      return QueryXml.response(StsXmlNamespace.STS, action, assumeRoleWithSaml.handle(request, facts), requestId);
+    }
     if (caller == null) {
       throw new StsException(StsError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");
     }
@@ -94,7 +100,7 @@ public final class StsService implements QueryApi {
           case "GetFederationToken" -> getFederationToken.handle(request, caller, facts);
           case "GetAccessKeyInfo" -> accessKeyInfo(request, caller, facts);
           case "DecodeAuthorizationMessage" -> decodeAuthorizationMessage(request, caller, facts);
-          case "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML" ->
+          case "AssumeRoleWithWebIdentity" ->
               throw new StsException(StsError.NOT_IMPLEMENTED, action + " is not implemented by tokengate yet.");
           default -> throw new StsException(
               StsError.INVALID_ACTION, "Could not find operation " + action + " for version " + StsRequest.VERSION);

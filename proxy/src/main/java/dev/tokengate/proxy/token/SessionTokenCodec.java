@@ -127,6 +127,7 @@ final class SessionTokenCodec {
       case FEDERATED_USER -> 3;
       case ANONYMOUS -> 4;
       case WEB_IDENTITY -> 5; // no session has it (a token's bearer gets an assumed role); coded for totality
+      case SAML_USER -> 6; // likewise
     };
   }
 
@@ -139,6 +140,7 @@ final class SessionTokenCodec {
       case 3 -> PrincipalType.FEDERATED_USER;
       case 4 -> PrincipalType.ANONYMOUS;
       case 5 -> PrincipalType.WEB_IDENTITY;
+      case 6 -> PrincipalType.SAML_USER;
       default -> throw new IOException("unknown principal type " + code);
     };
   }
