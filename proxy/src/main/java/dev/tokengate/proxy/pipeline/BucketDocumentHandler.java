@@ -169,7 +169,7 @@ public final class BucketDocumentHandler extends ChannelDuplexHandler {
       fail(ctx, r, e);
     } catch (RuntimeException bug) {
       // Not the client's doing (its input failed as S3Exception above): a bug, logged once, answered 500.
-      LOG.error("request {}: bucket policy operation failed", r.requestId(), bug);
+      LOG.error("request {}: {} failed", r.requestId(), r.operation(), bug);
       fail(ctx, r, new S3Exception(S3Error.INTERNAL_ERROR));
     }
   }
@@ -346,10 +346,10 @@ public final class BucketDocumentHandler extends ChannelDuplexHandler {
   private static S3Exception storeFailure(AuthorizedRequest r, String bucket, Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof StateException) {
-      LOG.warn("request {}: the bucket policy of {} not changed: {}", r.requestId(), bucket, cause.getMessage());
+      LOG.warn("request {}: {} on {} not done: {}", r.requestId(), r.operation(), bucket, cause.getMessage());
       return new S3Exception(S3Error.SERVICE_UNAVAILABLE, "The proxy's state store is unavailable. Please try again.");
     }
-    LOG.error("request {}: cannot change the bucket policy of {}", r.requestId(), bucket, error);
+    LOG.error("request {}: {} on {} failed", r.requestId(), r.operation(), bucket, error);
     return new S3Exception(S3Error.INTERNAL_ERROR);
   }
 
