@@ -7,8 +7,10 @@ import dev.tokengate.proxy.backend.BackendFetch;
 import dev.tokengate.proxy.backend.BackendRequestFactory;
 import dev.tokengate.proxy.s3.post.PostObjectAuthenticator;
 import dev.tokengate.proxy.backend.EmbeddedBackend;
+import dev.tokengate.proxy.config.FederationConfig;
 import dev.tokengate.proxy.config.BackendConfig;
 import dev.tokengate.proxy.config.ProxyConfig;
+import dev.tokengate.proxy.identity.ConfiguredProviders;
 import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.BootstrapAdmin;
 import dev.tokengate.proxy.identity.CredentialResolver;
@@ -101,6 +103,9 @@ public final class ProxyServer implements AutoCloseable {
     // Absolute and normalised: S3Proxy refuses a base directory with "./" in it (InvalidRequest).
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
     SecureRandom random = new SecureRandom();
+    // The file's identity providers are read first: a metadata file that cannot be used stops the start
+    // before anything is opened.
+    ConfiguredProviders configuredProviders = configuredProviders(config.federation(), clock);
     this.admin = BootstrapAdmin.loadOrCreate(dataDir, random);
     this.state = openState(config.state(), dataDir);
     // Policies are checked before anything starts, so a bad one fails fast with its message.
@@ -125,7 +130,7 @@ public final class ProxyServer implements AutoCloseable {
         }));
     this.bucketCors = openBucketCors(state);
     this.mfaLedger = FileMfaCodeLedger.open(dataDir);
-    this.federation = openFederation(state, identities.accountId());
+    this.federation = openFederation(state, identities.accountId(), configuredProviders);
     RequestContextFactory contexts = new RequestContextFactory(clock);
     VirtualHosts virtualHosts = new VirtualHosts(config.virtualHostDomains());
     EmbeddedBackend started = null;
@@ -168,7 +173,7 @@ public final class ProxyServer implements AutoCloseable {
                       Service.IAM,
                       new IamService(identities, permissions, contexts,
                           new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
-                          revocations, keyring, mfaLedger, clock, insecureIssuers)),
+                          revocations, keyring, mfaLedger, clock, insecureIssuers, federation.configured())),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   unmodifiableRegions,
@@ -266,9 +271,18 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  private static FederationProviders openFederation(StateStore state, String accountId) throws IOException {
+  private static ConfiguredProviders configuredProviders(FederationConfig config, Clock clock) throws IOException {
     try {
-      return new FederationProviders(state, accountId);
+      return ConfiguredProviders.of(config, clock.instant());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot use the configured identity providers: " + e.getMessage(), e);
+    }
+  }
+
+  private static FederationProviders openFederation(StateStore state, String accountId,
+      ConfiguredProviders configured) throws IOException {
+    try {
+      return new FederationProviders(state, accountId, configured);
     } catch (StateException | IllegalArgumentException e) {
       throw new IOException("cannot read the identity providers: " + e.getMessage(), e);
     }

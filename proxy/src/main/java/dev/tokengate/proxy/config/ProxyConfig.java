@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  * virtualHostDomains: [s3.local] # Host bucket.s3.local names the bucket (virtual-hosted style)
  * limits: {...}                 # timeouts and sizes per client; see LimitsConfig
  * state: {engine: etcd, ...}    # where identities live; see StateConfig
- * federation: {...}             # OIDC issuers (AssumeRoleWithWebIdentity); see FederationConfig
+ * federation: {...}             # OIDC and SAML providers; see FederationConfig
  * users: [...]                  # see UserConfig
  * roles: [...]                  # see RoleConfig
  * </pre>
@@ -142,6 +142,7 @@ public record ProxyConfig(
     backendCircuitBreaker.problems("backendCircuitBreaker", problems);
     limits.problems("limits", problems);
     state.problems("state", problems);
+    federation.problems("federation", problems);
     Set<String> keyIds = new HashSet<>();
     Set<String> userNames = new HashSet<>();
     for (int i = 0; i < users.size(); i++) {

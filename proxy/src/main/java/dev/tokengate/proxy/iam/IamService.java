@@ -3,6 +3,7 @@ package dev.tokengate.proxy.iam;
 import dev.tokengate.proxy.authz.CallFacts;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
+import dev.tokengate.proxy.identity.ConfiguredProviders;
 import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.IdentityStore;
@@ -50,13 +51,17 @@ public final class IamService implements QueryApi {
   public IamService(IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts,
       PolicySimulation simulation, SecureRandom random, RevocationList revocations, SharedKeyring keyring,
       MfaCodeLedger mfaLedger, Clock clock) {
-    this(identities, permissions, contexts, simulation, random, revocations, keyring, mfaLedger, clock, false);
+    this(identities, permissions, contexts, simulation, random, revocations, keyring, mfaLedger, clock, false,
+        ConfiguredProviders.none());
   }
 
-  /** @param allowInsecureHttpIssuers whether OIDC providers may have {@code http://} URLs (tests only) */
+  /**
+   * @param allowInsecureHttpIssuers whether OIDC providers may have {@code http://} URLs (tests only)
+   * @param configuredProviders the configuration file's identity providers, which the API lists but cannot change
+   */
   public IamService(IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts,
       PolicySimulation simulation, SecureRandom random, RevocationList revocations, SharedKeyring keyring,
-      MfaCodeLedger mfaLedger, Clock clock, boolean allowInsecureHttpIssuers) {
+      MfaCodeLedger mfaLedger, Clock clock, boolean allowInsecureHttpIssuers, ConfiguredProviders configuredProviders) {
     this.identities = identities;
     this.permissions = permissions;
     this.contexts = contexts;
@@ -146,7 +151,7 @@ public final class IamService implements QueryApi {
     actions.put("RotateSessionKeys", sealing::rotate);
     actions.put("RetireSessionKeys", sealing::retire);
     actions.put("ListSessionKeys", sealing::list);
-    OidcProviderActions oidc = new OidcProviderActions(state, allowInsecureHttpIssuers);
+    OidcProviderActions oidc = new OidcProviderActions(state, allowInsecureHttpIssuers, configuredProviders);
     actions.put("CreateOpenIDConnectProvider", oidc::createOpenIDConnectProvider);
     actions.put("GetOpenIDConnectProvider", oidc::getOpenIDConnectProvider);
     actions.put("ListOpenIDConnectProviders", oidc::listOpenIDConnectProviders);
@@ -157,7 +162,7 @@ public final class IamService implements QueryApi {
     actions.put("TagOpenIDConnectProvider", oidc::tagOpenIDConnectProvider);
     actions.put("UntagOpenIDConnectProvider", oidc::untagOpenIDConnectProvider);
     actions.put("ListOpenIDConnectProviderTags", oidc::listOpenIDConnectProviderTags);
-    SamlProviderActions saml = new SamlProviderActions(state);
+    SamlProviderActions saml = new SamlProviderActions(state, configuredProviders);
     actions.put("CreateSAMLProvider", saml::createSAMLProvider);
     actions.put("GetSAMLProvider", saml::getSAMLProvider);
     actions.put("ListSAMLProviders", saml::listSAMLProviders);

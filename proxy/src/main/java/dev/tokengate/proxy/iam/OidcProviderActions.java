@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.iam;
 
+import dev.tokengate.proxy.identity.ConfiguredProviders;
 import dev.tokengate.proxy.identity.FederationProviders;
 import dev.tokengate.proxy.identity.StoredIdentities;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredOidcProvider;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -34,9 +36,13 @@ final class OidcProviderActions {
   /** The configuration's {@code federation.allowInsecureHttpIssuers}: http:// URLs, with a port. */
   private final boolean allowInsecureHttp;
 
-  OidcProviderActions(IamState state, boolean allowInsecureHttp) {
+  /** The configuration file's providers: listed and read, never changed here. */
+  private final ConfiguredProviders configured;
+
+  OidcProviderActions(IamState state, boolean allowInsecureHttp, ConfiguredProviders configured) {
     this.state = state;
     this.allowInsecureHttp = allowInsecureHttp;
+    this.configured = configured;
   }
 
   Map<String, Object> createOpenIDConnectProvider(IamCall call) throws StsException {
@@ -47,6 +53,9 @@ final class OidcProviderActions {
     List<String> clientIds = clientIds(call.request().list("ClientIDList"));
     List<String> thumbprints = thumbprints(call.request().list("ThumbprintList"));
     Map<String, String> tags = ProviderTags.of(call);
+    if (configured.oidc(hostAndPath).isPresent()) {
+      throw new StsException(StsError.ENTITY_ALREADY_EXISTS, "Provider with url " + url + " already exists.");
+    }
     if (state.list(StoredIdentities.OIDC_PROVIDERS, StoredOidcProvider.class).size() >= PROVIDERS) {
       throw new StsException(StsError.LIMIT_EXCEEDED,
           "Cannot exceed quota for OpenIdConnectProvidersPerAccount: " + PROVIDERS);
@@ -75,8 +84,14 @@ final class OidcProviderActions {
   Map<String, Object> listOpenIDConnectProviders(IamCall call) throws StsException {
     call.authorize("*"); // the action has no resource type: AWS evaluates it on "*"
     List<Map<String, Object>> arns = new ArrayList<>();
-    for (StoredOidcProvider p : state.list(StoredIdentities.OIDC_PROVIDERS, StoredOidcProvider.class)) {
+    for (StoredOidcProvider p : configured.oidc()) {
       arns.add(Map.of("Arn", FederationProviders.oidcArn(call.accountId(), FederationProviders.hostAndPath(p.url()))));
+    }
+    for (StoredOidcProvider p : state.list(StoredIdentities.OIDC_PROVIDERS, StoredOidcProvider.class)) {
+      String hostAndPath = FederationProviders.hostAndPath(p.url());
+      if (configured.oidc(hostAndPath).isEmpty()) { // shadowed by the file's
+        arns.add(Map.of("Arn", FederationProviders.oidcArn(call.accountId(), hostAndPath)));
+      }
     }
     return Map.of("OpenIDConnectProviderList", arns);
   }
@@ -84,7 +99,9 @@ final class OidcProviderActions {
   Map<String, Object> deleteOpenIDConnectProvider(IamCall call) throws StsException {
     String arn = arn(call);
     call.authorize(arn);
-    if (!state.delete(key(call, arn))) {
+    String key = key(call, arn);
+    unmodifiable(call, arn);
+    if (!state.delete(key)) {
       throw notFound(arn);
     }
     return Map.of();
@@ -228,14 +245,27 @@ final class OidcProviderActions {
   private StoredOidcProvider provider(IamCall call) throws StsException {
     String arn = arn(call);
     call.authorize(arn);
-    return state.read(key(call, arn), StoredOidcProvider.class).orElseThrow(() -> notFound(arn));
+    String key = key(call, arn);
+    Optional<StoredOidcProvider> fromFile = configured.oidc(hostAndPath(call, arn));
+    return fromFile.isPresent() ? fromFile.get()
+        : state.read(key, StoredOidcProvider.class).orElseThrow(() -> notFound(arn));
+  }
+
+  /** The file's providers change with the file only. */
+  private void unmodifiable(IamCall call, String arn) throws StsException {
+    if (configured.oidc(hostAndPath(call, arn)).isPresent()) {
+      throw new StsException(StsError.UNMODIFIABLE_ENTITY, "The OpenIDConnect provider " + arn
+          + " is defined in the configuration file; change it there.");
+    }
   }
 
   private void update(IamCall call, IamState.Change<StoredOidcProvider> change) throws StsException {
     String arn = arn(call);
     call.authorize(arn);
+    String key = key(call, arn);
+    unmodifiable(call, arn);
     try {
-      state.update(key(call, arn), StoredOidcProvider.class, change);
+      state.update(key, StoredOidcProvider.class, change);
     } catch (StsException e) {
       throw e.error() == StsError.NO_SUCH_ENTITY ? notFound(arn) : e;
     }
@@ -248,11 +278,16 @@ final class OidcProviderActions {
 
   /** The store key of the ARN's provider; an ARN of another account or kind names none here. */
   private static String key(IamCall call, String arn) throws StsException {
+    return StoredIdentities.oidcProviderKey(hostAndPath(call, arn));
+  }
+
+  /** The issuer ({@code HOST[/PATH]}) an ARN of this account names. */
+  private static String hostAndPath(IamCall call, String arn) throws StsException {
     String prefix = FederationProviders.oidcArn(call.accountId(), "");
     if (!arn.startsWith(prefix) || arn.length() == prefix.length()) {
       throw notFound(arn);
     }
-    return StoredIdentities.oidcProviderKey(arn.substring(prefix.length()));
+    return arn.substring(prefix.length());
   }
 
   private static StsException notFound(String arn) {

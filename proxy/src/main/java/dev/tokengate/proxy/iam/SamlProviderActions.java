@@ -1,18 +1,17 @@
 package dev.tokengate.proxy.iam;
 
+import dev.tokengate.proxy.identity.ConfiguredProviders;
 import dev.tokengate.proxy.identity.FederationProviders;
 import dev.tokengate.proxy.identity.SamlMetadata;
 import dev.tokengate.proxy.identity.StoredIdentities;
 import dev.tokengate.proxy.identity.StoredIdentities.StoredSamlProvider;
 import dev.tokengate.proxy.sts.StsError;
 import dev.tokengate.proxy.sts.StsException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -29,8 +28,12 @@ final class SamlProviderActions {
 
   private final IamState state;
 
-  SamlProviderActions(IamState state) {
+  /** The configuration file's providers: listed and read, never changed here. */
+  private final ConfiguredProviders configured;
+
+  SamlProviderActions(IamState state, ConfiguredProviders configured) {
     this.state = state;
+    this.configured = configured;
   }
 
   Map<String, Object> createSAMLProvider(IamCall call) throws StsException {
@@ -40,11 +43,14 @@ final class SamlProviderActions {
     call.authorize(arn);
     SamlMetadata metadata = SamlMetadata.parse(document);
     Map<String, String> tags = ProviderTags.of(call);
+    if (configured.saml(name).isPresent()) {
+      throw new StsException(StsError.ENTITY_ALREADY_EXISTS, "SAMLProvider " + name + " already exists.");
+    }
     if (state.list(StoredIdentities.SAML_PROVIDERS, StoredSamlProvider.class).size() >= PROVIDERS) {
       throw new StsException(StsError.LIMIT_EXCEEDED, "Cannot exceed quota for SAMLProvidersPerAccount: " + PROVIDERS);
     }
     String created = IamDocuments.now();
-    StoredSamlProvider p = new StoredSamlProvider(name, document, created, validUntil(metadata, created), tags);
+    StoredSamlProvider p = new StoredSamlProvider(name, document, created, metadata.validUntilAfter(created), tags);
     if (!state.create(StoredIdentities.SAML_PROVIDERS + name, p)) {
       throw new StsException(StsError.ENTITY_ALREADY_EXISTS, "SAMLProvider " + name + " already exists.");
     }
@@ -67,7 +73,13 @@ final class SamlProviderActions {
   Map<String, Object> listSAMLProviders(IamCall call) throws StsException {
     call.authorize("*"); // the action has no resource type: AWS evaluates it on "*"
     List<Map<String, Object>> entries = new ArrayList<>();
+    List<StoredSamlProvider> all = new ArrayList<>(configured.saml());
     for (StoredSamlProvider p : state.list(StoredIdentities.SAML_PROVIDERS, StoredSamlProvider.class)) {
+      if (configured.saml(p.name()).isEmpty()) { // shadowed by the file's
+        all.add(p);
+      }
+    }
+    for (StoredSamlProvider p : all) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("Arn", FederationProviders.samlArn(call.accountId(), p.name()));
       m.put("ValidUntil", p.validUntil());
@@ -83,14 +95,16 @@ final class SamlProviderActions {
     call.authorize(arn);
     SamlMetadata metadata = SamlMetadata.parse(document);
     update(arn, call, p -> new StoredSamlProvider(p.name(), document, p.createDate(),
-        validUntil(metadata, p.createDate()), p.tags()));
+        metadata.validUntilAfter(p.createDate()), p.tags()));
     return Map.of("SAMLProviderArn", arn);
   }
 
   Map<String, Object> deleteSAMLProvider(IamCall call) throws StsException {
     String arn = arn(call);
     call.authorize(arn);
-    if (!state.delete(key(call, arn))) {
+    String key = key(call, arn);
+    unmodifiable(call, arn);
+    if (!state.delete(key)) {
       throw notFound(arn);
     }
     return Map.of();
@@ -144,24 +158,29 @@ final class SamlProviderActions {
     return document;
   }
 
-  /** The metadata's own {@code validUntil}; without one, as AWS: a hundred years after creation. */
-  static String validUntil(SamlMetadata metadata, String createDate) {
-    if (metadata.validUntil() != null) {
-      return metadata.validUntil().truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-    return Instant.parse(createDate).atOffset(ZoneOffset.UTC).plusYears(100).toInstant().toString();
-  }
-
   /** The provider the call's ARN names, after the permission check. */
   private StoredSamlProvider provider(IamCall call) throws StsException {
     String arn = arn(call);
     call.authorize(arn);
-    return state.read(key(call, arn), StoredSamlProvider.class).orElseThrow(() -> notFound(arn));
+    String key = key(call, arn);
+    Optional<StoredSamlProvider> fromFile = configured.saml(name(call, arn));
+    return fromFile.isPresent() ? fromFile.get()
+        : state.read(key, StoredSamlProvider.class).orElseThrow(() -> notFound(arn));
+  }
+
+  /** The file's providers change with the file only. */
+  private void unmodifiable(IamCall call, String arn) throws StsException {
+    if (configured.saml(name(call, arn)).isPresent()) {
+      throw new StsException(StsError.UNMODIFIABLE_ENTITY, "The SAML provider " + arn
+          + " is defined in the configuration file; change it there.");
+    }
   }
 
   private void update(String arn, IamCall call, IamState.Change<StoredSamlProvider> change) throws StsException {
+    String key = key(call, arn);
+    unmodifiable(call, arn);
     try {
-      state.update(key(call, arn), StoredSamlProvider.class, change);
+      state.update(key, StoredSamlProvider.class, change);
     } catch (StsException e) {
       throw e.error() == StsError.NO_SUCH_ENTITY ? notFound(arn) : e;
     }
@@ -173,11 +192,16 @@ final class SamlProviderActions {
 
   /** The store key of the ARN's provider; an ARN of another account, kind or name pattern names none here. */
   private static String key(IamCall call, String arn) throws StsException {
+    return StoredIdentities.SAML_PROVIDERS + name(call, arn);
+  }
+
+  /** The provider name an ARN of this account names. */
+  private static String name(IamCall call, String arn) throws StsException {
     String prefix = FederationProviders.samlArn(call.accountId(), "");
     if (!arn.startsWith(prefix) || !NAME.matcher(arn.substring(prefix.length())).matches()) {
       throw notFound(arn);
     }
-    return StoredIdentities.SAML_PROVIDERS + arn.substring(prefix.length());
+    return arn.substring(prefix.length());
   }
 
   private static StsException notFound(String arn) {

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OIDC and SAML identity providers created through the IAM API, as AssumeRoleWithWebIdentity
- * and AssumeRoleWithSAML look them up: an in-memory view, rebuilt on every change the store's
+ * The OIDC and SAML identity providers created through the IAM API or declared in the
+ * configuration file ({@link ConfiguredProviders}), as AssumeRoleWithWebIdentity and
+ * AssumeRoleWithSAML look them up: an in-memory view, rebuilt on every change the store's
  * watch reports, so the request path never waits on the store. Kept apart from {@link
  * IdentityStore}: providers are no identities, and only federation reads them.
  */
@@ -42,6 +43,7 @@ public final class FederationProviders implements AutoCloseable {
 
   private final StateStore state;
   private final String accountId;
+  private final ConfiguredProviders configured;
   private final List<AutoCloseable> watches = new ArrayList<>();
   private volatile View view;
 
@@ -50,8 +52,19 @@ public final class FederationProviders implements AutoCloseable {
    * @throws IllegalArgumentException naming a stored provider that cannot be read
    */
   public FederationProviders(StateStore state, String accountId) throws StateException {
+    this(state, accountId, ConfiguredProviders.none());
+  }
+
+  /**
+   * @param configured the configuration file's providers: they shadow stored ones of the same URL or name
+   * @throws StateException when the store cannot be read at start
+   * @throws IllegalArgumentException naming a stored provider that cannot be read
+   */
+  public FederationProviders(StateStore state, String accountId, ConfiguredProviders configured)
+      throws StateException {
     this.state = state;
     this.accountId = accountId;
+    this.configured = configured;
     this.view = build();
     watches.add(state.watch(StoredIdentities.OIDC_PROVIDERS, change -> refresh()));
     watches.add(state.watch(StoredIdentities.SAML_PROVIDERS, change -> refresh()));
@@ -76,6 +89,11 @@ public final class FederationProviders implements AutoCloseable {
     return Optional.ofNullable(arn == null ? null : view.samlByArn().get(arn));
   }
 
+  /** The configuration file's layer. */
+  public ConfiguredProviders configured() {
+    return configured;
+  }
+
   /** A view that cannot be built leaves the last one in force. */
   private synchronized void refresh() {
     try {
@@ -88,25 +106,33 @@ public final class FederationProviders implements AutoCloseable {
   private View build() throws StateException {
     Map<String, OidcProvider> oidc = new HashMap<>();
     for (StateStore.Entry e : state.list(StoredIdentities.OIDC_PROVIDERS)) {
-      StoredOidcProvider p = StoredIdentities.read(e.value(), StoredOidcProvider.class, e.key());
-      String hostAndPath = hostAndPath(p.url());
-      oidc.put(hostAndPath, new OidcProvider(oidcArn(accountId, hostAndPath), p.url(), List.copyOf(p.clientIds()),
-          List.copyOf(p.thumbprints()), p.createDate()));
+      addOidc(oidc, StoredIdentities.read(e.value(), StoredOidcProvider.class, e.key()));
     }
+    configured.oidc().forEach(p -> addOidc(oidc, p)); // the file's last: it shadows the store's
     Map<String, SamlProvider> saml = new HashMap<>();
     for (StateStore.Entry e : state.list(StoredIdentities.SAML_PROVIDERS)) {
-      StoredSamlProvider p = StoredIdentities.read(e.value(), StoredSamlProvider.class, e.key());
-      SamlMetadata metadata;
-      try {
-        metadata = SamlMetadata.parse(p.metadataDocument());
-      } catch (StsException bad) {
-        throw new IllegalArgumentException("stored SAML provider " + p.name() + ": " + bad.getMessage(), bad);
-      }
-      String arn = samlArn(accountId, p.name());
-      saml.put(arn, new SamlProvider(arn, p.name(), p.metadataDocument(), metadata.entityId(),
-          metadata.signingCertificates(), p.createDate(), p.validUntil()));
+      addSaml(saml, StoredIdentities.read(e.value(), StoredSamlProvider.class, e.key()), "stored");
     }
+    configured.saml().forEach(p -> addSaml(saml, p, "configured"));
     return new View(Map.copyOf(oidc), Map.copyOf(saml));
+  }
+
+  private void addOidc(Map<String, OidcProvider> oidc, StoredOidcProvider p) {
+    String hostAndPath = hostAndPath(p.url());
+    oidc.put(hostAndPath, new OidcProvider(oidcArn(accountId, hostAndPath), p.url(), List.copyOf(p.clientIds()),
+        List.copyOf(p.thumbprints()), p.createDate()));
+  }
+
+  private void addSaml(Map<String, SamlProvider> saml, StoredSamlProvider p, String layer) {
+    SamlMetadata metadata;
+    try {
+      metadata = SamlMetadata.parse(p.metadataDocument());
+    } catch (StsException bad) {
+      throw new IllegalArgumentException(layer + " SAML provider " + p.name() + ": " + bad.getMessage(), bad);
+    }
+    String arn = samlArn(accountId, p.name());
+    saml.put(arn, new SamlProvider(arn, p.name(), p.metadataDocument(), metadata.entityId(),
+        metadata.signingCertificates(), p.createDate(), p.validUntil()));
   }
 
   /**

@@ -8,6 +8,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
@@ -39,6 +41,14 @@ public record SamlMetadata(String entityId, List<X509Certificate> signingCertifi
 
   public SamlMetadata {
     signingCertificates = List.copyOf(signingCertificates);
+  }
+
+  /** IAM's ValidUntil: the document's own; without one, as AWS, a hundred years after {@code created}. */
+  public String validUntilAfter(String created) {
+    if (validUntil != null) {
+      return validUntil.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+    return Instant.parse(created).atOffset(ZoneOffset.UTC).plusYears(100).toInstant().toString();
   }
 
   private static XMLInputFactory factory() {

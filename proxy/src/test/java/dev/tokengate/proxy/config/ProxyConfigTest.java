@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,6 +124,47 @@ class ProxyConfigTest {
     Files.writeString(file, "federation: {allowInsecureHttp: true}\n");
     Exception e = assertThrows(Exception.class, () -> ProxyConfig.load(file));
     assertTrue(e.getMessage().contains("allowInsecureHttp"), e.getMessage());
+  }
+
+  @Test
+  void federationProvidersOfTheFileAreValidatedAsIamWould() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("TOKENGATE_ALLOW_INSECURE_HTTP_ISSUERS") == null);
+    String m = invalid("""
+        federation:
+          oidcProviders:
+            - url: http://issuer.example.com
+            - url: https://issuer.example.com:8443/x
+            - url: https://ok.example.com/p?x=1
+            - url: https://ok.example.com
+              thumbprints: [abc]
+              clientIds: [""]
+            - url: https://ok.example.com
+            - {}
+          samlProviders:
+            - {name: "bad name", metadataFile: m.xml}
+            - {name: Corp}
+            - {name: Twin, metadataFile: a.xml}
+            - {name: Twin, metadataFile: b.xml}
+        """).getMessage();
+    assertTrue(m.contains("federation.oidcProviders[0].url must begin with https://"), m);
+    assertTrue(m.contains("federation.oidcProviders[1].url must not name a port"), m);
+    assertTrue(m.contains("federation.oidcProviders[2].url must be scheme://host[/path], without query"), m);
+    assertTrue(m.contains("federation.oidcProviders[3].thumbprints: each must be 40 hex digits"), m);
+    assertTrue(m.contains("federation.oidcProviders[3].clientIds: each must have 1 to 255 characters"), m);
+    assertTrue(m.contains("federation.oidcProviders[4].url 'https://ok.example.com' names the issuer of another"), m);
+    assertTrue(m.contains("federation.oidcProviders[5].url is missing"), m);
+    assertTrue(m.contains("federation.samlProviders[0].name must be 1 to 128 letters"), m);
+    assertTrue(m.contains("federation.samlProviders[1].metadataFile is missing"), m);
+    assertTrue(m.contains("federation.samlProviders[3].name 'Twin' is used by another provider"), m);
+    Path file = dir.resolve("ok.yaml");
+    Files.writeString(file, """
+        federation:
+          allowInsecureHttpIssuers: true
+          oidcProviders: [{url: "http://127.0.0.1:8080/realms/x", clientIds: [app]}]
+        """);
+    FederationConfig ok = ProxyConfig.load(file).federation();
+    assertEquals(List.of("app"), ok.oidcProviders().get(0).clientIds());
+    assertEquals(List.of(), ok.oidcProviders().get(0).thumbprints());
   }
 
   @Test

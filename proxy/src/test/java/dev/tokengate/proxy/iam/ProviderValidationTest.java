@@ -119,10 +119,10 @@ class ProviderValidationTest {
   @Test
   void aSamlProviderIsValidUntilItsMetadataSaysOrAHundredYears() {
     SamlMetadata undated = new SamlMetadata("urn:idp", List.of(), null);
-    assertEquals("2124-02-28T12:00:00Z", SamlProviderActions.validUntil(undated, "2024-02-28T12:00:00Z"));
-    assertEquals("2100-02-28T12:00:00Z", SamlProviderActions.validUntil(undated, "2000-02-29T12:00:00Z"));
+    assertEquals("2124-02-28T12:00:00Z", undated.validUntilAfter("2024-02-28T12:00:00Z"));
+    assertEquals("2100-02-28T12:00:00Z", undated.validUntilAfter("2000-02-29T12:00:00Z"));
     SamlMetadata dated = new SamlMetadata("urn:idp", List.of(), Instant.parse("2030-01-01T00:00:00.750Z"));
-    assertEquals("2030-01-01T00:00:00Z", SamlProviderActions.validUntil(dated, "2024-02-28T12:00:00Z"));
+    assertEquals("2030-01-01T00:00:00Z", dated.validUntilAfter("2024-02-28T12:00:00Z"));
   }
 
   @Test
