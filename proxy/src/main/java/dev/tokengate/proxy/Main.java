@@ -1,5 +1,6 @@
 package dev.tokengate.proxy;
 
+import dev.tokengate.proxy.cli.CredentialsCommand;
 import dev.tokengate.proxy.cli.KeysCommand;
 import dev.tokengate.proxy.cli.RevokeCommand;
 import dev.tokengate.proxy.config.ProxyConfig;
@@ -11,7 +12,9 @@ import java.util.concurrent.CountDownLatch;
  * Starts tokengate: {@code java -jar tokengate.jar [--config tokengate.yaml]}. Without a config the
  * proxy listens on 127.0.0.1:9000 (falling back to a free port), keeps its state in ./data and
  * runs the embedded S3Proxy backend. It prints the endpoint and the admin keys. {@code
- * java -jar tokengate.jar revoke …} revokes sessions instead ({@link RevokeCommand}).
+ * java -jar tokengate.jar revoke …} revokes sessions instead ({@link RevokeCommand}), {@code
+ * keys …} rotates the token keys ({@link KeysCommand}) and {@code credentials …} is a
+ * {@code credential_process} ({@link CredentialsCommand}).
  */
 public final class Main {
   private Main() {}
@@ -20,6 +23,10 @@ public final class Main {
     if (args.length > 0 && args[0].equals("revoke")) {
       System.exit(RevokeCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv(), System.out,
           System.err));
+    }
+    if (args.length > 0 && args[0].equals("credentials")) {
+      System.exit(CredentialsCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv(), System.out,
+          System.err, Clock.systemUTC()));
     }
     if (args.length > 0 && args[0].equals("keys")) {
       System.exit(KeysCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv(), System.out,

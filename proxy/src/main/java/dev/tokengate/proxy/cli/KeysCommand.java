@@ -53,10 +53,10 @@ public final class KeysCommand {
       Map<String, String> form = new LinkedHashMap<>();
       form.put("Action", action);
       form.put("Version", "2010-05-08");
-      String[] key = IamEndpointClient.credentials(env, dataDir);
-      HttpResponse<String> response = IamEndpointClient.post(URI.create(endpoint), form, key[0], key[1]);
+      String[] key = QueryEndpointClient.credentials(env, dataDir);
+      HttpResponse<String> response = QueryEndpointClient.post(URI.create(endpoint), form, key[0], key[1]);
       if (response.statusCode() != 200) {
-        Map<String, String> fields = IamEndpointClient.fields(response.body());
+        Map<String, String> fields = QueryEndpointClient.fields(response.body());
         err.println("keys: " + response.statusCode() + " " + fields.getOrDefault("Code", "") + ": "
             + fields.getOrDefault("Message", response.body()));
         return 1;

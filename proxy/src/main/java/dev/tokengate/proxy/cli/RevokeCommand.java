@@ -60,9 +60,9 @@ public final class RevokeCommand {
       if (endpoint == null || !form.containsKey("Action")) {
         throw new IllegalArgumentException("--endpoint and one of the WHAT options are required");
       }
-      String[] key = IamEndpointClient.credentials(env, dataDir);
-      HttpResponse<String> response = IamEndpointClient.post(URI.create(endpoint), form, key[0], key[1]);
-      Map<String, String> fields = IamEndpointClient.fields(response.body());
+      String[] key = QueryEndpointClient.credentials(env, dataDir);
+      HttpResponse<String> response = QueryEndpointClient.post(URI.create(endpoint), form, key[0], key[1]);
+      Map<String, String> fields = QueryEndpointClient.fields(response.body());
       if (response.statusCode() != 200) {
         err.println("revoke: " + response.statusCode() + " " + fields.getOrDefault("Code", "")
             + ": " + fields.getOrDefault("Message", response.body()));

@@ -26,11 +26,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A SigV4-signed IAM query call to a tokengate endpoint, for the operator commands. */
-final class IamEndpointClient {
+/**
+ * A SigV4-signed call of the AWS query protocol (a form POSTed to {@code /}) to a tokengate
+ * endpoint, IAM for the operator commands and STS for {@link CredentialsCommand}.
+ */
+final class QueryEndpointClient {
   private static final Pattern FIELD = Pattern.compile("<(\\w+)>([^<]*)<");
 
-  private IamEndpointClient() {}
+  private QueryEndpointClient() {}
 
   static String[] credentials(Map<String, String> env, Path dataDir) throws IOException {
     String id = env.get("AWS_ACCESS_KEY_ID");
@@ -48,6 +51,15 @@ final class IamEndpointClient {
 
   static HttpResponse<String> post(URI endpoint, Map<String, String> form, String keyId, String secret)
       throws IOException, InterruptedException {
+    return post(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), endpoint, form,
+        new Signer(keyId, secret, null, "us-east-1", "iam"));
+  }
+
+  /** Who signs, for which region and service; {@code sessionToken} null for long-term keys. */
+  record Signer(String keyId, String secret, String sessionToken, String region, String service) {}
+
+  static HttpResponse<String> post(HttpClient client, URI endpoint, Map<String, String> form, Signer signer)
+      throws IOException, InterruptedException {
     StringBuilder body = new StringBuilder();
     form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
     byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
@@ -55,21 +67,26 @@ final class IamEndpointClient {
     String amzDate = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC));
     String host = endpoint.getPort() < 0 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
     String contentType = "application/x-www-form-urlencoded; charset=utf-8";
-    SignedRequest signed = new SignedRequest("POST", "/", "", List.of(
+    List<SignedRequest.Header> headers = new java.util.ArrayList<>(List.of(
         new SignedRequest.Header("content-type", contentType), new SignedRequest.Header("host", host),
         new SignedRequest.Header("x-amz-content-sha256", hash), new SignedRequest.Header("x-amz-date", amzDate)));
-    String authorization =
-        new RequestSigner(new SigningKeyCache(4)).authorization(signed, keyId, secret, "us-east-1", "iam", amzDate, hash);
-    HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/"))
+    if (signer.sessionToken() != null) {
+      headers.add(new SignedRequest.Header("x-amz-security-token", signer.sessionToken()));
+    }
+    String authorization = new RequestSigner(new SigningKeyCache(4)).authorization(
+        new SignedRequest("POST", "/", "", headers), signer.keyId(), signer.secret(), signer.region(),
+        signer.service(), amzDate, hash);
+    HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.resolve("/"))
         .timeout(Duration.ofSeconds(30))
         .header("content-type", contentType)
         .header("x-amz-content-sha256", hash)
         .header("x-amz-date", amzDate)
         .header("authorization", authorization)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-        .build();
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+    if (signer.sessionToken() != null) {
+      request.header("x-amz-security-token", signer.sessionToken());
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
   private static String enc(String s) {
@@ -88,7 +105,8 @@ final class IamEndpointClient {
     Map<String, String> m = new LinkedHashMap<>();
     Matcher f = FIELD.matcher(xml);
     while (f.find()) {
-      m.putIfAbsent(f.group(1), f.group(2));
+      m.putIfAbsent(f.group(1), f.group(2).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+          .replace("&apos;", "'").replace("&amp;", "&"));
     }
     return m;
   }
