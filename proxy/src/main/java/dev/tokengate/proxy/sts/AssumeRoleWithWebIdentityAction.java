@@ -76,7 +76,7 @@ final class AssumeRoleWithWebIdentityAction {
       IdTokenVerifier.Parsed parsed = IdTokenVerifier.parse(token);
       OidcProvider provider = provider(parsed.issuer());
       // RGW (tenant-less dialect) takes any audience from a provider registered without client ids.
-      boolean anyAudience = PolicyDialect.of(identities.accountId()) == PolicyDialect.RGW_TENANTLESS
+      boolean anyAudience = identities.policyDialect() == PolicyDialect.RGW_TENANTLESS
           && provider.clientIds().isEmpty();
       return verifier.verify(parsed, new TrustedIssuer(provider.url(), provider.clientIds(), anyAudience))
           .handle((verified, error) -> {
