@@ -40,9 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AssumeRoleWithWebIdentityTest {
   static final String ACCOUNT = "123456789012";
   static final MutableClock clock = MutableClock.ticking();
-  static final OidcIssuer issuer = startIssuer();
+  static final OidcIssuer issuer = startIssuer(clock);
 
-  static OidcIssuer startIssuer() {
+  static OidcIssuer startIssuer(MutableClock clock) {
     try {
       return OidcIssuer.start(clock);
     } catch (Exception e) {
