@@ -74,6 +74,8 @@ def main():
     args = ap.parse_args()
 
     probe = socket.socket()
+    # As the server will: a previous run's TIME_WAIT connections do not make the port taken.
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         probe.bind(("127.0.0.1", args.port))
     except OSError as e:
