@@ -225,6 +225,17 @@ class AssumeRoleWithWebIdentityTest {
   }
 
   @Test
+  void aProviderWithoutClientIdsTakesNoAudienceInAnAwsAccount() throws Exception {
+    // Ceph RGW takes any audience then (TenantlessWebIdentityTest); AWS's rule holds here.
+    try (OidcIssuer bare = OidcIssuer.start(clock)) {
+      admin.ok("iam", "create-open-id-connect-provider", "--url", bare.url(), "--thumbprint-list",
+          "0123456789abcdef0123456789abcdef01234567");
+      assertRefused(assume("web-reader", bare.rs256(bare.claims("alice", "app").build())), 400,
+          "InvalidIdentityToken", "Incorrect token audience");
+    }
+  }
+
+  @Test
   void anExpiredTokenIsRefused() throws Exception {
     java.time.Instant past = clock.instant().minus(Duration.ofHours(2));
     String token = issuer.rs256("alice", "app", b -> b.issueTime(Date.from(past)).notBeforeTime(Date.from(past))
