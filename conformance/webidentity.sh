@@ -4,7 +4,7 @@
 # s3tests.sh with S3TESTS_WEBIDENTITY=1 on 127.0.0.1:8080: the suite hard-codes
 # http://localhost:8080/auth/realms/REALM). The tests assert Ceph RGW's tenant-less ARNs
 # (arn:aws:iam:::role/NAME), so the proxy runs with accountId "" (PolicyDialect RGW_TENANTLESS).
-# ~30 s. S3Proxy has no STS, so there is no direct baseline: every test that does not pass must be
+# About 1 min (20 s of tests). S3Proxy has no STS, so there is no direct baseline: every test that does not pass must be
 # listed with its reason in conformance/known-webidentity-failures.txt (compare.py --alone), and a
 # run of fewer tests than the group has fails too.
 set -uo pipefail
