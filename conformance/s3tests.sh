@@ -27,6 +27,12 @@
 #   S3TESTS_CREDS    longterm | session  [longterm]: with "session" (proxy target only) main, alt
 #                    and tenant each get temporary credentials from the proxy's own GetSessionToken,
 #                    and every client the suite builds sends their x-amz-security-token
+#   S3TESTS_WEBIDENTITY  1 = (proxy target only) start conformance/oidc_issuer.py on 127.0.0.1:8080,
+#                    the suite's hard-coded issuer http://localhost:8080/auth/realms/REALM, add its
+#                    [webidentity] section (tokens, aud, sub, azp, thumbprint, KC_REALM) to the
+#                    suite's conf, and run the proxy with TOKENGATE_ALLOW_INSECURE_HTTP_ISSUERS=true
+#                    (that http:// issuer); the issuer is stopped with the rest  [0]
+#   S3TESTS_WEBIDENTITY_REALM  the realm name [s3tests]
 # Extra arguments are passed to pytest.  Exit status: pytest's.  Last line: pytest's summary line.
 set -euo pipefail
 
@@ -63,7 +69,13 @@ WORKDIR=${S3TESTS_WORKDIR:-$(mktemp -d -t tokengate-s3tests-results.XXXXXX)}
 mkdir -p "$WORKDIR"
 SERVER_PID=""
 S3P_PID=""
+IDP_PID=""
 cleanup() {
+  if [ -n "$IDP_PID" ] && kill -0 "$IDP_PID" 2>/dev/null; then
+    kill "$IDP_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$IDP_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$IDP_PID" 2>/dev/null || true
+  fi
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID" 2>/dev/null || true        # the proxy's shutdown hook stops its S3Proxy child
     for _ in $(seq 1 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -155,7 +167,23 @@ users:
     managedPolicies: [arn:aws:iam::aws:policy/AdministratorAccess]
 EOF
   umask 022
-  java -jar "$JAR" --config "$TMP/tokengate.yaml" > "$WORKDIR/server.log" 2>&1 &
+  insecure_issuers=false
+  if [ "${S3TESTS_WEBIDENTITY:-0}" = 1 ]; then
+    # The suite's OIDC issuer (see conformance/oidc_issuer.py); it writes the [webidentity] section.
+    python3 "$ROOT/conformance/oidc_issuer.py" --realm "${S3TESTS_WEBIDENTITY_REALM:-s3tests}" \
+      --conf "$WORKDIR/webidentity.conf" --ready "$TMP/idp.ready" > "$WORKDIR/oidc-issuer.log" 2>&1 &
+    IDP_PID=$!
+    for _ in $(seq 1 300); do
+      [ -f "$TMP/idp.ready" ] && break
+      kill -0 "$IDP_PID" 2>/dev/null || { echo "s3tests: the OIDC issuer exited:" >&2; cat "$WORKDIR/oidc-issuer.log" >&2; exit 2; }
+      sleep 0.1
+    done
+    [ -f "$TMP/idp.ready" ] || { echo "s3tests: the OIDC issuer did not start within 30s" >&2; exit 2; }
+    export WEBIDENTITY_CONF="$WORKDIR/webidentity.conf"
+    insecure_issuers=true
+  fi
+  TOKENGATE_ALLOW_INSECURE_HTTP_ISSUERS=$insecure_issuers \
+    java -jar "$JAR" --config "$TMP/tokengate.yaml" > "$WORKDIR/server.log" 2>&1 &
   SERVER_PID=$!
   wait_for "$SERVER_PID" "$WORKDIR/server.log" 'tokengate is listening on' tokengate
   if [ "${S3TESTS_CREDS:-longterm}" = session ]; then

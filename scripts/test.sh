@@ -15,6 +15,8 @@ command -v rclone >/dev/null 2>&1 || need+=(rclone)
 /usr/bin/python3 -c 'import pytest, xdist, pytest_timeout, munch, isodate, pytz, requests, dateutil, yaml' \
   >/dev/null 2>&1 || need+=(python3-pytest python3-pytest-xdist python3-pytest-timeout python3-munch
   python3-isodate python3-tz python3-requests python3-dateutil python3-yaml)
+# The web-identity gate's OIDC issuer (conformance/oidc_issuer.py) signs its tokens with it.
+/usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing test clients: ${need[*]}"
   SUDO=""
@@ -39,6 +41,8 @@ if [ -z "${TOKENGATE_SKIP_CONFORMANCE:-}" ]; then
     bash conformance/iam.sh
     # The STS group, in the two account shapes it assumes (conformance/sts.sh).
     bash conformance/sts.sh
+    # The web-identity group against our own OIDC issuer on 127.0.0.1:8080 (conformance/webidentity.sh).
+    bash conformance/webidentity.sh
   else
     echo "conformance gate NOT RUN: the pinned suite (../shared/conformance/s3-tests.tar.gz) is not on this machine" >&2
   fi

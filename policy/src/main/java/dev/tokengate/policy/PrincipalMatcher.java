@@ -32,8 +32,12 @@ final class PrincipalMatcher {
 
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
   private static final Pattern IAM_ARN = iamArn("\\d{12}");
-  /** RGW's tenant-less ARNs have no account; AWS's own still parse. */
-  private static final Pattern TENANTLESS_IAM_ARN = iamArn("(?:\\d{12})?");
+  /**
+   * RGW's tenant-less ARNs have no account; AWS's own still parse. RGW also names a role session
+   * {@code arn:aws:iam:::assumed-role/ROLE/SESSION} (iam, where AWS writes sts): the same session.
+   */
+  private static final Pattern TENANTLESS_IAM_ARN = Pattern.compile(
+      iamArn("(?:\\d{12})?").pattern() + "|arn:[a-z-]+:iam::(?:\\d{12})?:assumed-role/[^/]+/.+");
 
   private static Pattern iamArn(String account) {
     return Pattern.compile("arn:[a-z-]+:(iam::" + account + ":(root|user/.+|role/.+)"
@@ -88,6 +92,8 @@ final class PrincipalMatcher {
     String resource = parts[5];
     if (resource.equals("root")) {
       accounts.add(account);
+    } else if (parts[2].equals("iam") && resource.startsWith("assumed-role/")) {
+      arns.add("sts:" + account + ":" + resource); // RGW's spelling of the session ARN (tenant-less only)
     } else if (parts[2].equals("iam") && resource.startsWith("role/")) {
       // Session ARNs carry the role name without its path.
       roles.add(account + ":" + resource.substring(resource.lastIndexOf('/') + 1));

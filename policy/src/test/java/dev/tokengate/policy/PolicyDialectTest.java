@@ -63,4 +63,18 @@ class PolicyDialectTest {
     assertThrows(MalformedPolicyException.class,
         () -> PolicyParser.parse(bogus, PolicyType.IDENTITY, "p", PolicyDialect.RGW_TENANTLESS));
   }
+
+  @Test
+  void rgwNamesARoleSessionWithAnIamArnAndAwsDoesNot() {
+    String policy = TRUST_TENANTLESS.replace("arn:aws:iam:::user/alt", "arn:aws:iam:::assumed-role/r/s");
+    MalformedPolicyException aws =
+        assertThrows(MalformedPolicyException.class, () -> PolicyParser.parse(policy, PolicyType.RESOURCE, "t"));
+    assertEquals("Invalid principal in policy: \"AWS\":\"arn:aws:iam:::assumed-role/r/s\"", aws.getMessage());
+
+    Policy rgw = PolicyParser.parse(policy, PolicyType.RESOURCE, "t", PolicyDialect.RGW_TENANTLESS);
+    // The session itself, not the role (its other sessions are other principals).
+    assertEquals(PrincipalMatcher.Match.DIRECT, match(rgw, Principal.assumedRole("", "r", "s", "AROAR")));
+    assertEquals(PrincipalMatcher.Match.NONE, match(rgw, Principal.assumedRole("", "r", "other", "AROAR")));
+    assertEquals(PrincipalMatcher.Match.NONE, match(rgw, Principal.assumedRole("", "r2", "s", "AROAR2")));
+  }
 }

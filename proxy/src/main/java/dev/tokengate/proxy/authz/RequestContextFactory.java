@@ -42,6 +42,7 @@ public final class RequestContextFactory {
       }
     }
     c.putAll(S3ConditionKeys.derive(request));
+    SessionContextKeys.addRgwSessionTagKeys(c, caller);
     return c;
   }
 

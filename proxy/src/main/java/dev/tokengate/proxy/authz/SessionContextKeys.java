@@ -4,6 +4,8 @@ import dev.tokengate.policy.RequestContext;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.Session;
 import java.time.Instant;
+import java.util.List;
+import java.util.TreeSet;
 import java.time.format.DateTimeFormatter;
 
 /**
@@ -37,5 +39,20 @@ public final class SessionContextKeys {
     if (s.sourceIdentity() != null) {
       c.put("aws:SourceIdentity", s.sourceIdentity());
     }
+  }
+
+  /**
+   * Ceph RGW's rule, in its tenant-less dialect only (a session of the account without an id): an
+   * S3 request that names no tag keys of its own sees its session's tag keys as {@code aws:TagKeys},
+   * as RGW puts a session's tags into every request's environment (s3-tests'
+   * test_assume_role_with_web_identity_tag_keys_role_policy). On AWS {@code aws:TagKeys} is only the
+   * request's own tags, so there the key stays absent.
+   */
+  public static void addRgwSessionTagKeys(RequestContext c, Caller caller) {
+    Session s = caller.session();
+    if (s == null || s.tags().isEmpty() || !s.accountId().isEmpty() || c.has("aws:TagKeys")) {
+      return;
+    }
+    c.put("aws:TagKeys", List.copyOf(new TreeSet<>(s.tags().keySet())));
   }
 }

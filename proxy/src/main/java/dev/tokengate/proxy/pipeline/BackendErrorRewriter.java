@@ -46,6 +46,17 @@ public final class BackendErrorRewriter extends ChannelDuplexHandler {
   /** Their result documents are small; a longer body is passed on as it came. */
   static final int MAX_RESULT_BODY = 256 * 1024;
 
+  /**
+   * Whether the deployment's region is us-east-1, where S3 answers 200 to CreateBucket of a bucket
+   * the account already owns (elsewhere 409 BucketAlreadyOwnedByYou). tokengate is one account, so
+   * the backend's BucketAlreadyOwnedByYou always means the caller's account owns the bucket.
+   */
+  private final boolean usEast1;
+
+  public BackendErrorRewriter(boolean usEast1) {
+    this.usEast1 = usEast1;
+  }
+
   /** The held response is a 200 that may still turn out to be an error. */
   private boolean heldSuccess;
 
@@ -168,6 +179,12 @@ public final class BackendErrorRewriter extends ChannelDuplexHandler {
   private FullHttpResponse rewrite(int status, byte[] body) {
     AuthorizedRequest r = current;
     BackendErrorMapper.Mapped mapped = BackendErrorMapper.map(status, body);
+    if (usEast1 && r.operation() == dev.tokengate.policy.s3.S3Operation.CREATE_BUCKET
+        && "BucketAlreadyOwnedByYou".equals(mapped.error().code())) {
+      release();
+      current = null;
+      return recreated(r);
+    }
     if (mapped.warning() != null) {
       LOG.warn("request {}: {}; answering {} {}", r.requestId(), mapped.warning(), mapped.error().status(),
           mapped.error().code());
@@ -186,6 +203,17 @@ public final class BackendErrorRewriter extends ChannelDuplexHandler {
     release();
     current = null;
     return out;
+  }
+
+  /** us-east-1's answer to re-creating one's own bucket: the CreateBucket success, Location and all. */
+  private static FullHttpResponse recreated(AuthorizedRequest r) {
+    FullHttpResponse ok = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+        r.head().protocolVersion(), io.netty.handler.codec.http.HttpResponseStatus.OK);
+    ok.headers().set("x-amz-request-id", r.requestId());
+    ok.headers().set(io.netty.handler.codec.http.HttpHeaderNames.LOCATION, "/" + r.s3().bucket());
+    ok.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, 0);
+    LOG.debug("request {}: the backend's BucketAlreadyOwnedByYou answered as us-east-1's 200", r.requestId());
+    return ok;
   }
 
   private void release() {

@@ -132,7 +132,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("bucketDocuments", new BucketDocumentHandler(services.bucketPolicies(), services.bucketCors(), headBucket))
         .addLast("aclCache", new AclCacheInvalidator(services.acls()))
         .addLast("missingKeys", new MissingKeyMasker())
-        .addLast("backendErrors", new BackendErrorRewriter())
+        .addLast("backendErrors", new BackendErrorRewriter(services.regions().iterator().next().equals("us-east-1")))
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))
         .addLast("errors", new ErrorResponder());
   }

@@ -1,6 +1,7 @@
 package dev.tokengate.proxy.sts;
 
 import dev.tokengate.policy.Policy;
+import dev.tokengate.policy.PolicyDialect;
 import dev.tokengate.policy.Principal;
 import dev.tokengate.policy.PrincipalType;
 import dev.tokengate.proxy.authz.CallFacts;
@@ -74,7 +75,10 @@ final class AssumeRoleWithWebIdentityAction {
       narrowing.check(permissions.resolver());
       IdTokenVerifier.Parsed parsed = IdTokenVerifier.parse(token);
       OidcProvider provider = provider(parsed.issuer());
-      return verifier.verify(parsed, new TrustedIssuer(provider.url(), provider.clientIds()))
+      // RGW (tenant-less dialect) takes any audience from a provider registered without client ids.
+      boolean anyAudience = identities.policyDialect() == PolicyDialect.RGW_TENANTLESS
+          && provider.clientIds().isEmpty();
+      return verifier.verify(parsed, new TrustedIssuer(provider.url(), provider.clientIds(), anyAudience))
           .handle((verified, error) -> {
             try {
               if (error != null) {

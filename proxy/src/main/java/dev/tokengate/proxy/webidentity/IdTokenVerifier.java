@@ -180,6 +180,9 @@ public final class IdTokenVerifier {
     if (audience == null && azp != null && issuer.clientIds().contains(azp)) {
       audience = azp;
     }
+    if (audience == null && issuer.anyAudience()) {
+      audience = !aud.isEmpty() ? aud.get(0) : azp;
+    }
     if (audience == null) {
       throw new TokenRejected(TokenRejected.Reason.WRONG_AUDIENCE, "Incorrect token audience");
     }

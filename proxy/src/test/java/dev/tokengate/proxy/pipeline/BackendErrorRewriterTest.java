@@ -47,7 +47,7 @@ class BackendErrorRewriterTest {
   }
 
   private static EmbeddedChannel exchange(HttpMethod method, String uri) {
-    EmbeddedChannel ch = new EmbeddedChannel(new BackendErrorRewriter());
+    EmbeddedChannel ch = new EmbeddedChannel(new BackendErrorRewriter(false));
     ch.writeInbound(request(method, uri));
     assertInstanceOf(AuthorizedRequest.class, ch.readInbound());
     return ch;
@@ -168,7 +168,7 @@ class BackendErrorRewriterTest {
 
   @Test
   void withoutAForwardedRequestNothingIsRewritten() {
-    EmbeddedChannel ch = new EmbeddedChannel(new BackendErrorRewriter());
+    EmbeddedChannel ch = new EmbeddedChannel(new BackendErrorRewriter(false));
     HttpResponse h = head(400);
     ch.writeOutbound(h);
     assertSame(h, ch.readOutbound());
@@ -213,5 +213,48 @@ class BackendErrorRewriterTest {
     ch.writeOutbound(part("<Error><Code>InternalError</Code>"));
     ch.close();
     assertNull(ch.readOutbound());
+  }
+
+  private static EmbeddedChannel createBucket(boolean usEast1) throws S3Exception {
+    EmbeddedChannel ch = new EmbeddedChannel(new BackendErrorRewriter(usEast1));
+    AuthenticatedRequest a = new AuthenticatedRequest(
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/bkt"), "OURID", Service.S3, Caller.anonymous(),
+        PayloadMode.UNSIGNED, null);
+    ch.writeInbound(new AuthorizedRequest(
+        a, S3RequestModelParser.parse("PUT", "/bkt", List.of(), null, false), null, false, false));
+    assertInstanceOf(AuthorizedRequest.class, ch.readInbound());
+    ch.writeOutbound(head(409, "Content-Type", "application/xml"));
+    ch.writeOutbound(last("<Error><Code>BucketAlreadyOwnedByYou</Code><Message>Your previous request to create the"
+        + " named bucket succeeded and you already own it.</Message></Error>"));
+    return ch;
+  }
+
+  @Test
+  void recreatingOnesOwnBucketInUsEast1IsCreateBucketsSuccess() throws S3Exception {
+    EmbeddedChannel ch = createBucket(true);
+    FullHttpResponse r = assertInstanceOf(FullHttpResponse.class, ch.readOutbound());
+    try {
+      assertEquals(200, r.status().code());
+      assertEquals("/bkt", r.headers().get("Location"));
+      assertEquals("OURID", r.headers().get("x-amz-request-id"));
+      assertEquals("0", r.headers().get("Content-Length"));
+      assertEquals("", body(r));
+    } finally {
+      r.release();
+    }
+    assertFalse(ch.finish());
+  }
+
+  @Test
+  void recreatingOnesOwnBucketElsewhereStaysBucketAlreadyOwnedByYou() throws S3Exception {
+    EmbeddedChannel ch = createBucket(false);
+    FullHttpResponse r = assertInstanceOf(FullHttpResponse.class, ch.readOutbound());
+    try {
+      assertEquals(409, r.status().code());
+      assertTrue(body(r).contains("<Code>BucketAlreadyOwnedByYou</Code>"), body(r));
+    } finally {
+      r.release();
+    }
+    assertFalse(ch.finish());
   }
 }

@@ -40,9 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AssumeRoleWithWebIdentityTest {
   static final String ACCOUNT = "123456789012";
   static final MutableClock clock = MutableClock.ticking();
-  static final OidcIssuer issuer = startIssuer();
+  static final OidcIssuer issuer = startIssuer(clock);
 
-  static OidcIssuer startIssuer() {
+  static OidcIssuer startIssuer(MutableClock clock) {
     try {
       return OidcIssuer.start(clock);
     } catch (Exception e) {
@@ -222,6 +222,17 @@ class AssumeRoleWithWebIdentityTest {
   void aWrongAudienceIsRefused() throws Exception {
     assertRefused(assume("web-reader", issuer.rs256(issuer.claims("alice", "not-a-client").build())), 400,
         "InvalidIdentityToken", "Incorrect token audience");
+  }
+
+  @Test
+  void aProviderWithoutClientIdsTakesNoAudienceInAnAwsAccount() throws Exception {
+    // Ceph RGW takes any audience then (TenantlessWebIdentityTest); AWS's rule holds here.
+    try (OidcIssuer bare = OidcIssuer.start(clock)) {
+      admin.ok("iam", "create-open-id-connect-provider", "--url", bare.url(), "--thumbprint-list",
+          "0123456789abcdef0123456789abcdef01234567");
+      assertRefused(assume("web-reader", bare.rs256(bare.claims("alice", "app").build())), 400,
+          "InvalidIdentityToken", "Incorrect token audience");
+    }
   }
 
   @Test
