@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.cors.BucketCorsStore;
+import dev.tokengate.proxy.tagging.BucketTaggingStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
@@ -39,6 +40,7 @@ import dev.tokengate.proxy.pipeline.ProxyServices;
 import dev.tokengate.proxy.s3.VirtualHosts;
 import dev.tokengate.proxy.pipeline.Service;
 import java.util.Map;
+import dev.tokengate.policy.PolicyDialect;
 import dev.tokengate.policy.s3.BucketPolicyValidator;
 import dev.tokengate.proxy.sts.FileMfaCodeLedger;
 import dev.tokengate.proxy.sts.StsService;
@@ -87,6 +89,7 @@ public final class ProxyServer implements AutoCloseable {
   private final FileMfaCodeLedger mfaLedger;
   private final BucketPolicyStore bucketPolicies;
   private final BucketCorsStore bucketCors;
+  private final BucketTaggingStore bucketTags;
   private final RevocationList revocations;
   private final SharedKeyring keyring;
   private final FederationProviders federation;
@@ -129,9 +132,10 @@ public final class ProxyServer implements AutoCloseable {
           }
         }));
     this.bucketCors = openBucketCors(state);
+    this.bucketTags = openBucketTags(state);
     this.mfaLedger = FileMfaCodeLedger.open(dataDir);
     this.federation = openFederation(state, identities.accountId(), configuredProviders);
-    RequestContextFactory contexts = new RequestContextFactory(clock);
+    RequestContextFactory contexts = new RequestContextFactory(clock, bucketTags::valuesByKey);
     VirtualHosts virtualHosts = new VirtualHosts(config.virtualHostDomains());
     EmbeddedBackend started = null;
     try {
@@ -180,6 +184,8 @@ public final class ProxyServer implements AutoCloseable {
                   permissions,
                   bucketPolicies,
                   bucketCors,
+                  bucketTags,
+                  identities.policyDialect() == PolicyDialect.RGW_TENANTLESS,
                   contexts,
                   messages,
                   virtualHosts,
@@ -212,6 +218,7 @@ public final class ProxyServer implements AutoCloseable {
       keyring.close();
       bucketPolicies.close();
       bucketCors.close();
+      bucketTags.close();
       throw e;
     }
   }
@@ -264,6 +271,7 @@ public final class ProxyServer implements AutoCloseable {
     keyring.close();
     bucketPolicies.close();
     bucketCors.close();
+    bucketTags.close();
     identities.keyUsage().close();
     state.close();
     if (embedded != null) {
@@ -293,6 +301,14 @@ public final class ProxyServer implements AutoCloseable {
       return new RevocationList(state, clock);
     } catch (StateException | IllegalArgumentException e) {
       throw new IOException("cannot read the session revocations: " + e.getMessage(), e);
+    }
+  }
+
+  private static BucketTaggingStore openBucketTags(StateStore state) throws IOException {
+    try {
+      return new BucketTaggingStore(state);
+    } catch (StateException e) {
+      throw new IOException("cannot read the bucket tag sets: " + e.getMessage(), e);
     }
   }
 

@@ -161,6 +161,16 @@ class TwoReplicasTest {
     System.out.println("replicas: a bucket policy deleted on A was out of force on B after " + unpolicyMs + " ms");
     assertTrue(unpolicyMs < 1000, unpolicyMs + " ms");
 
+    // Bucket tags put on A are B's too (its watch), and so is their deletion.
+    assertEquals(204, opA.put("/replicated?tagging",
+        "<Tagging><TagSet><Tag><Key>team</Key><Value>data</Value></Tag></TagSet></Tagging>").statusCode());
+    long tagsMs = until(b, OPERATOR, "/replicated?tagging", r -> r.statusCode() == 200 && r.body().contains("<Value>data</Value>"));
+    System.out.println("replicas: bucket tags put on A were B's after " + tagsMs + " ms");
+    assertTrue(tagsMs < 1000, tagsMs + " ms");
+    assertEquals(204, opA.delete("/replicated?tagging").statusCode());
+    long untagsMs = until(b, OPERATOR, "/replicated?tagging", r -> r.statusCode() == 404 && r.body().contains("NoSuchTagSet"));
+    assertTrue(untagsMs < 1000, untagsMs + " ms");
+
     // A user created on A signs requests to B within a second.
     iamOnA("iam", "create-user", "--user-name", "replicated");
     iamOnA("iam", "attach-user-policy", "--user-name", "replicated", "--policy-arn",

@@ -1,50 +1,41 @@
 package dev.tokengate.proxy.pipeline;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tokengate.policy.MalformedPolicyException;
 import dev.tokengate.policy.s3.S3Operation;
-import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.backend.HeadBucket;
-import dev.tokengate.proxy.cors.BucketCorsStore;
-import dev.tokengate.proxy.cors.CorsConfiguration;
 import dev.tokengate.proxy.s3.BucketName;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
+import dev.tokengate.proxy.s3.request.ContentMd5;
 import dev.tokengate.proxy.state.StateException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the bucket documents the proxy keeps, both ways: bucket policies ({@link BucketPolicyStore})
- * and CORS configurations ({@link BucketCorsStore}). Inbound, it answers their operations itself
- * (Put/Get/DeleteBucketPolicy, GetBucketPolicyStatus, Put/Get/DeleteBucketCors), once the backend
- * confirmed the bucket exists ({@link HeadBucket}; else 404 NoSuchBucket): the proxy enforces
- * bucket policies and answers CORS preflights ({@link CorsHandler}), so it must own both, and many
- * backends would store but not apply them. Outbound, it keeps the documents from outliving their
- * bucket: when a DeleteBucket succeeds, they are removed before the client hears of it.
+ * Owns the bucket documents the proxy keeps, both ways: bucket policies, CORS configurations and
+ * tag sets ({@link BucketPolicyOperations}, {@link BucketCorsOperations}, {@link
+ * BucketTaggingOperations}). Inbound, it answers their operations itself, never forwarded: the body
+ * read whole (over the kind's limit refused, a Content-MD5 checked), then once the backend confirmed
+ * the bucket exists ({@link HeadBucket}; else 404 NoSuchBucket) the kind answers. The proxy enforces
+ * bucket policies, answers CORS preflights ({@link CorsHandler}) and conditions policies on bucket
+ * tags, so it must own all three; many backends would store but not apply them, or keep none.
+ * Outbound, it keeps the documents from outliving their bucket: when a DeleteBucket succeeds, they
+ * are removed before the client hears of it.
  *
  * <p>CreateBucket on a name the proxy still holds a policy for (the bucket was deleted behind the
  * proxy's back) asks the backend first, and removes the policy if the bucket is indeed gone. It
@@ -57,29 +48,18 @@ import org.slf4j.LoggerFactory;
 public final class BucketDocumentHandler extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(BucketDocumentHandler.class);
 
-  private static final Set<S3Operation> OWNED =
-      Set.of(
-          S3Operation.PUT_BUCKET_POLICY,
-          S3Operation.GET_BUCKET_POLICY,
-          S3Operation.DELETE_BUCKET_POLICY,
-          S3Operation.GET_BUCKET_POLICY_STATUS,
-          S3Operation.PUT_BUCKET_CORS,
-          S3Operation.GET_BUCKET_CORS,
-          S3Operation.DELETE_BUCKET_CORS);
-  /** The largest body an owned operation takes, plus one to tell "over" from "at". */
-  private static final int BODY_CAP = Math.max(BucketPolicyStore.MAX_BYTES, CorsConfiguration.MAX_BYTES) + 1;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private record HeldWrite(Object msg, ChannelPromise promise) {}
 
-  private final BucketPolicyStore store;
-  private final BucketCorsStore cors;
+  private final List<BucketDocumentOperations> kinds;
+  /** Each owned operation's kind. */
+  private final Map<S3Operation, BucketDocumentOperations> owned = new EnumMap<>(S3Operation.class);
   private final HeadBucket buckets;
 
-  /** A policy operation whose body is being read. */
+  /** An owned operation whose body is being read, its kind, and whether the body went over the kind's limit. */
   private AuthorizedRequest current;
+  private BucketDocumentOperations currentKind;
   private ByteBuf body;
+  private boolean overflow;
   /** A CreateBucket and its body, held while the backend says whether a stale policy's bucket exists. */
   private final ArrayDeque<Object> heldRequest = new ArrayDeque<>();
   private boolean holdingRequest;
@@ -89,18 +69,28 @@ public final class BucketDocumentHandler extends ChannelDuplexHandler {
   private final ArrayDeque<HeldWrite> heldWrites = new ArrayDeque<>();
   private boolean holdingWrites;
 
-  public BucketDocumentHandler(BucketPolicyStore store, BucketCorsStore cors, HeadBucket buckets) {
-    this.store = store;
-    this.cors = cors;
+  /** @param kinds the documents owned; no two answer the same operation */
+  BucketDocumentHandler(List<BucketDocumentOperations> kinds, HeadBucket buckets) {
+    this.kinds = List.copyOf(kinds);
+    for (BucketDocumentOperations kind : this.kinds) {
+      for (S3Operation op : kind.operations()) {
+        if (owned.put(op, kind) != null) {
+          throw new IllegalArgumentException(op + " is answered by two document kinds");
+        }
+      }
+    }
     this.buckets = buckets;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof AuthorizedRequest r) {
-      if (OWNED.contains(r.operation())) {
+      BucketDocumentOperations kind = owned.get(r.operation());
+      if (kind != null) {
         current = r;
+        currentKind = kind;
         body = ctx.alloc().buffer();
+        overflow = false;
         return;
       }
       if (r.operation() == S3Operation.CREATE_BUCKET && holdsAny(r.s3().bucket())) {
@@ -109,8 +99,10 @@ public final class BucketDocumentHandler extends ChannelDuplexHandler {
       }
       deleting = r.operation() == S3Operation.DELETE_BUCKET ? r.s3().bucket() : null;
     } else if (msg instanceof HttpContent content && current != null) {
-      if (body.readableBytes() + content.content().readableBytes() <= BODY_CAP) {
+      if (body.readableBytes() + content.content().readableBytes() <= currentKind.maxBodyBytes()) {
         body.writeBytes(content.content());
+      } else {
+        overflow = true;
       }
       content.release();
       if (content instanceof LastHttpContent) {
@@ -130,19 +122,33 @@ public final class BucketDocumentHandler extends ChannelDuplexHandler {
 
   private void bodyRead(ChannelHandlerContext ctx) {
     AuthorizedRequest r = current;
-    String text = body.toString(StandardCharsets.UTF_8);
+    BucketDocumentOperations kind = currentKind;
+    byte[] bytes = new byte[body.readableBytes()];
+    body.readBytes(bytes);
+    boolean over = overflow;
     releaseBody();
     String bucket = r.s3().bucket();
-    if (!BucketName.isValid(bucket)) {
-      fail(ctx, r, BucketName.invalid(bucket));
+    try {
+      if (!BucketName.isValid(bucket)) {
+        throw BucketName.invalid(bucket);
+      }
+      if (over) {
+        throw kind.tooLarge();
+      }
+      ContentMd5.verify(r.model(), bytes);
+    } catch (S3Exception e) {
+      fail(ctx, r, e);
       return;
     }
     // No next request is read until this one is answered: answers stay in order.
     ctx.channel().config().setAutoRead(false);
-    buckets.exists(ctx.channel().eventLoop(), bucket).addListener((Future<Boolean> f) -> bucketAnswered(ctx, r, text, f));
+    buckets.exists(ctx.channel().eventLoop(), bucket)
+        .addListener((Future<Boolean> f) -> bucketAnswered(ctx, r, kind, bytes, f));
   }
 
-  private void bucketAnswered(ChannelHandlerContext ctx, AuthorizedRequest r, String text, Future<Boolean> exists) {
+  private void bucketAnswered(
+      ChannelHandlerContext ctx, AuthorizedRequest r, BucketDocumentOperations kind, byte[] bytes,
+      Future<Boolean> exists) {
     if (!ctx.channel().isActive()) {
       return;
     }
@@ -158,7 +164,7 @@ public final class BucketDocumentHandler extends ChannelDuplexHandler {
       return;
     }
     try {
-      answer(r, text).whenComplete((response, error) -> ctx.executor().execute(() -> {
+      kind.answer(r, bytes).whenComplete((response, error) -> ctx.executor().execute(() -> {
         if (error == null) {
           send(ctx, response);
         } else {
@@ -172,60 +178,6 @@ public final class BucketDocumentHandler extends ChannelDuplexHandler {
       LOG.error("request {}: {} failed", r.requestId(), r.operation(), bug);
       fail(ctx, r, new S3Exception(S3Error.INTERNAL_ERROR));
     }
-  }
-
-  /** The answer to a policy operation on a bucket that exists. */
-  private CompletableFuture<FullHttpResponse> answer(AuthorizedRequest r, String text) throws S3Exception {
-    String bucket = r.s3().bucket();
-    return switch (r.operation()) {
-      case PUT_BUCKET_POLICY -> {
-        if (text.length() > BucketPolicyStore.MAX_BYTES) {
-          throw new S3Exception(S3Error.MALFORMED_POLICY, "Policy exceeds the maximum allowed document size.");
-        }
-        if (text.isBlank() || text.strip().charAt(0) != '{') {
-          throw new S3Exception(S3Error.MALFORMED_POLICY);
-        }
-        try {
-          boolean lockOut = "true".equalsIgnoreCase(r.head().headers().get("x-amz-confirm-remove-self-bucket-access"));
-          yield store.put(bucket, text, lockOut).thenApply(v -> response(r, HttpResponseStatus.NO_CONTENT, null, null));
-        } catch (MalformedPolicyException e) {
-          throw new S3Exception(S3Error.MALFORMED_POLICY, e.getMessage());
-        }
-      }
-      case GET_BUCKET_POLICY -> CompletableFuture.completedFuture(
-          response(r, HttpResponseStatus.OK, "application/json", policyText(bucket)));
-      case DELETE_BUCKET_POLICY ->
-          store.delete(bucket).thenApply(had -> response(r, HttpResponseStatus.NO_CONTENT, null, null));
-      case GET_BUCKET_POLICY_STATUS -> CompletableFuture.completedFuture(response(
-          r,
-          HttpResponseStatus.OK,
-          "application/xml",
-          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PolicyStatus xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-              + "<IsPublic>" + isPublic(policyText(bucket)) + "</IsPublic></PolicyStatus>"));
-      case PUT_BUCKET_CORS -> {
-        CorsConfiguration configuration;
-        try {
-          configuration = CorsConfiguration.parse(text.getBytes(StandardCharsets.UTF_8));
-        } catch (CorsConfiguration.Invalid e) {
-          throw new S3Exception(e.malformedXml() ? S3Error.MALFORMED_XML : S3Error.INVALID_REQUEST, e.getMessage());
-        }
-        yield cors.put(bucket, configuration).thenApply(v -> response(r, HttpResponseStatus.OK, null, null));
-      }
-      case GET_BUCKET_CORS -> {
-        CorsConfiguration c = cors.find(bucket).orElseThrow(() -> new S3Exception(S3Error.NO_SUCH_CORS_CONFIGURATION,
-            S3Error.NO_SUCH_CORS_CONFIGURATION.defaultMessage(), Map.of("BucketName", bucket)));
-        yield CompletableFuture.completedFuture(
-            response(r, HttpResponseStatus.OK, "application/xml", new String(c.toXml(), StandardCharsets.UTF_8)));
-      }
-      case DELETE_BUCKET_CORS ->
-          cors.delete(bucket).thenApply(had -> response(r, HttpResponseStatus.NO_CONTENT, null, null));
-      default -> throw new IllegalStateException("BucketDocumentHandler only answers " + OWNED + ", got " + r.operation());
-    };
-  }
-
-  private String policyText(String bucket) throws S3Exception {
-    return store.text(bucket).orElseThrow(() -> new S3Exception(
-        S3Error.NO_SUCH_BUCKET_POLICY, S3Error.NO_SUCH_BUCKET_POLICY.defaultMessage(), Map.of("BucketName", bucket)));
   }
 
   /** CreateBucket waits until a policy left from an earlier bucket of that name is known stale or not. */
@@ -260,16 +212,14 @@ public final class BucketDocumentHandler extends ChannelDuplexHandler {
   }
 
   private boolean holdsAny(String bucket) {
-    return store.find(bucket) != null || cors.find(bucket).isPresent();
+    return kinds.stream().anyMatch(k -> k.holds(bucket));
   }
 
   /** Every document of the bucket removed; completes when all are (or failed with the first failure). */
   private CompletableFuture<Void> removeAll(String bucket) {
-    CompletableFuture<Boolean> policy = store.find(bucket) == null ? CompletableFuture.completedFuture(false)
-        : store.delete(bucket);
-    CompletableFuture<Boolean> corsRules = cors.find(bucket).isEmpty() ? CompletableFuture.completedFuture(false)
-        : cors.delete(bucket);
-    return CompletableFuture.allOf(policy, corsRules);
+    return CompletableFuture.allOf(kinds.stream()
+        .map(k -> k.holds(bucket) ? k.delete(bucket) : CompletableFuture.completedFuture(false))
+        .toArray(CompletableFuture[]::new));
   }
 
   /** The backend says the bucket is gone: documents still held for it are stale. */
@@ -363,45 +313,13 @@ public final class BucketDocumentHandler extends ChannelDuplexHandler {
     return new S3Exception(S3Error.SERVICE_UNAVAILABLE, "The backend object store is unavailable. Please try again.");
   }
 
-  /**
-   * Public as AWS judges it, simplified: some Allow statement without conditions names every
-   * principal ({@code "*"} or {@code {"AWS": "*"}}).
-   */
-  static boolean isPublic(String policyText) {
-    JsonNode statements;
-    try {
-      statements = JSON.readTree(policyText).path("Statement");
-    } catch (JsonProcessingException e) {
-      return false;
-    }
-    for (JsonNode s : statements.isArray() ? statements : JSON.createArrayNode().add(statements)) {
-      JsonNode principal = s.path("Principal");
-      JsonNode aws = principal.isObject() ? principal.path("AWS") : principal;
-      boolean everyone = "*".equals(aws.asText()) || (aws.isArray() && aws.toString().contains("\"*\""));
-      if ("Allow".equals(s.path("Effect").asText()) && s.path("Condition").isMissingNode() && everyone) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static FullHttpResponse response(AuthorizedRequest r, HttpResponseStatus status, String type, String body) {
-    byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-    if (type != null) {
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-    }
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-    response.headers().set("x-amz-request-id", r.requestId());
-    return response;
-  }
-
   private void releaseBody() {
     if (body != null) {
       body.release();
       body = null;
     }
     current = null;
+    currentKind = null;
   }
 
   private void releaseHeldRequest() {

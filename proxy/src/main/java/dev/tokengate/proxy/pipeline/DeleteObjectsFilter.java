@@ -3,6 +3,7 @@ package dev.tokengate.proxy.pipeline;
 import dev.tokengate.policy.s3.S3Operation;
 import dev.tokengate.proxy.s3.S3Error;
 import dev.tokengate.proxy.s3.S3Exception;
+import dev.tokengate.proxy.s3.request.ContentMd5;
 import dev.tokengate.proxy.s3.request.DeleteObjectsBody;
 import dev.tokengate.proxy.s3.request.DeleteResultBody;
 import dev.tokengate.proxy.s3.request.S3RequestModel;
@@ -21,10 +22,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -90,7 +88,7 @@ public final class DeleteObjectsFilter extends ChannelDuplexHandler {
   }
 
   private void decide(ChannelHandlerContext ctx, AuthorizedRequest r, byte[] bytes) throws S3Exception {
-    checkContentMd5(r.model(), bytes);
+    ContentMd5.verify(r.model(), bytes);
     DeleteObjectsBody parsed = DeleteObjectsBody.parse(bytes);
     List<DeleteObjectsBody.Entry> allowed = new ArrayList<>();
     List<DeleteResultBody.Failed> denied = new ArrayList<>();
@@ -111,33 +109,13 @@ public final class DeleteObjectsFilter extends ChannelDuplexHandler {
     S3RequestModel model = r.model().withBody(
         reduced.length,
         name -> name.startsWith("x-amz-checksum-") || name.equals("x-amz-sdk-checksum-algorithm"),
-        Map.of("content-md5", Base64.getEncoder().encodeToString(md5(reduced))));
+        Map.of("content-md5", ContentMd5.of(reduced)));
     if (!denied.isEmpty()) {
       pendingErrors = denied;
       pendingRequestId = r.requestId();
     }
     ctx.fireChannelRead(r.withModel(model));
     ctx.fireChannelRead(new DefaultLastHttpContent(Unpooled.wrappedBuffer(reduced)));
-  }
-
-  /** A Content-MD5 the client sent must match the body it sent (S3: BadDigest). */
-  private static void checkContentMd5(S3RequestModel model, byte[] bytes) throws S3Exception {
-    String md5 = model.header("content-md5");
-    if (md5 == null) {
-      return;
-    }
-    byte[] given;
-    try {
-      given = Base64.getDecoder().decode(md5.strip());
-    } catch (IllegalArgumentException e) {
-      throw new S3Exception(S3Error.INVALID_DIGEST);
-    }
-    if (given.length != 16) {
-      throw new S3Exception(S3Error.INVALID_DIGEST);
-    }
-    if (!MessageDigest.isEqual(given, md5(bytes))) {
-      throw new S3Exception(S3Error.BAD_DIGEST);
-    }
   }
 
   @Override
@@ -204,14 +182,6 @@ public final class DeleteObjectsFilter extends ChannelDuplexHandler {
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, xml.length);
     response.headers().set("x-amz-request-id", requestId);
     return response;
-  }
-
-  private static byte[] md5(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("MD5").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK must provide MD5", e);
-    }
   }
 
   private void releaseRequest() {

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,8 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link AwsChunkedDecoder}: aws-chunked framing removed, chunk/trailer signatures and checksums verified.
  *   <li>{@link DeleteObjectsFilter}: DeleteObjects parsed strictly, authorized key by key, re-serialised;
  *       denied keys merged into the backend's result.
- *   <li>{@link BucketDocumentHandler}: bucket policies and CORS configurations are the proxy's own,
- *       never forwarded, and go with their bucket.
+ *   <li>{@link BucketDocumentHandler}: bucket policies, CORS configurations and tag sets are the
+ *       proxy's own, never forwarded, and go with their bucket.
  *   <li>{@link AclCacheInvalidator}: a write that changes an ACL, or the bucket or object it belongs to,
  *       drops the cached ACL when it passes and again when it is answered.
  *   <li>{@link MissingKeyMasker}: a 404 becomes 403 for callers who may not list the bucket.
@@ -129,7 +130,10 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("postFile", new PostFileVerifier())
         .addLast("awsChunked", new AwsChunkedDecoder(limits.maxAwsChunkBytes()))
         .addLast("deleteObjects", new DeleteObjectsFilter())
-        .addLast("bucketDocuments", new BucketDocumentHandler(services.bucketPolicies(), services.bucketCors(), headBucket))
+        .addLast("bucketDocuments", new BucketDocumentHandler(List.of(
+            new BucketPolicyOperations(services.bucketPolicies()),
+            new BucketCorsOperations(services.bucketCors()),
+            new BucketTaggingOperations(services.bucketTags(), services.repeatedTagKeys())), headBucket))
         .addLast("aclCache", new AclCacheInvalidator(services.acls()))
         .addLast("missingKeys", new MissingKeyMasker())
         .addLast("backendErrors", new BackendErrorRewriter(services.regions().iterator().next().equals("us-east-1")))

@@ -3,6 +3,7 @@ package dev.tokengate.proxy.pipeline;
 import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.cors.BucketCorsStore;
+import dev.tokengate.proxy.tagging.BucketTaggingStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.backend.BackendPool;
@@ -23,6 +24,7 @@ import java.util.Set;
  *
  * @param sigV2 null unless legacy SigV2 is accepted ({@code acceptSigV2: true})
  * @param regions S3 signing regions accepted, preferred first
+ * @param repeatedTagKeys PutBucketTagging keeps a key given twice (Ceph RGW's tenant-less dialect)
  * @param acls null to apply no ACLs
  */
 public record ProxyServices(
@@ -34,6 +36,8 @@ public record ProxyServices(
     PermissionResolver permissions,
     BucketPolicyStore bucketPolicies,
     BucketCorsStore bucketCors,
+    BucketTaggingStore bucketTags,
+    boolean repeatedTagKeys,
     RequestContextFactory contexts,
     AuthorizationMessages messages,
     VirtualHosts virtualHosts,

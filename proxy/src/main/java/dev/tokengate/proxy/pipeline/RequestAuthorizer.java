@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
  * answers it (NoSuchKey only to callers who may list the bucket).
  *
  * <p>In shadow mode a denial is only logged ("would deny") and the request goes on, except for
- * anonymous callers and for writes of state the proxy owns (bucket policies), which are refused
- * as usual: shadow mode must never let an unauthenticated write through or persist what the
- * caller could not have written.
+ * anonymous callers and for writes of state the proxy owns and policies read (bucket policies and
+ * tags), which are refused as usual: shadow mode must never let an unauthenticated write through
+ * or persist what the caller could not have written.
  *
  * <pre>S3RequestModeler → <b>RequestAuthorizer</b> → ExpectContinueResponder → …</pre>
  */
@@ -62,9 +62,9 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   /** Operations whose 404 for a missing key depends on s3:ListBucket (AWS rule). */
   private static final Set<S3Operation> READS_OBJECT = EnumSet.of(S3Operation.HEAD_OBJECT, S3Operation.GET_OBJECT);
 
-  /** Proxy-owned state: never written on a shadow-mode "would deny". */
-  private static final Set<S3Operation> PROXY_OWNED_WRITES =
-      EnumSet.of(S3Operation.PUT_BUCKET_POLICY, S3Operation.DELETE_BUCKET_POLICY);
+  /** Proxy-owned state that grants or denies: never written on a shadow-mode "would deny". */
+  private static final Set<S3Operation> PROXY_OWNED_WRITES = EnumSet.of(S3Operation.PUT_BUCKET_POLICY,
+      S3Operation.DELETE_BUCKET_POLICY, S3Operation.PUT_BUCKET_TAGGING, S3Operation.DELETE_BUCKET_TAGGING);
 
   private final PermissionResolver permissions;
   private final BucketPolicyStore bucketPolicies;

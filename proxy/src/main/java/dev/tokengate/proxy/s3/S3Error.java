@@ -70,6 +70,7 @@ public enum S3Error {
   NO_SUCH_BUCKET("NoSuchBucket", 404, "The specified bucket does not exist"),
   NO_SUCH_BUCKET_POLICY("NoSuchBucketPolicy", 404, "The bucket policy does not exist"),
   NO_SUCH_KEY("NoSuchKey", 404, "The specified key does not exist."),
+  NO_SUCH_TAG_SET("NoSuchTagSet", 404, "The TagSet does not exist"),
   NOT_IMPLEMENTED(
       "NotImplemented", 501, "A header you provided implies functionality that is not implemented."),
   /**
