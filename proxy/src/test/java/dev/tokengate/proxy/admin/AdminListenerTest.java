@@ -69,8 +69,15 @@ class AdminListenerTest {
       // Anonymous GetObject on a bucket "health" that does not exist: S3's answer, as AWS gives it.
       assertEquals(404, unsigned.statusCode(), unsigned.body());
       assertTrue(unsigned.body().contains("<Code>NoSuchBucket</Code>"), unsigned.body());
+      // A wrong secret: an authentication failure, counted by its error code.
+      HttpResponse<String> forged = proxy.client(proxy.admin().accessKeyId(), "not-the-secret-not-the-secret-0000")
+          .get("/metrics");
+      assertEquals(403, forged.statusCode(), forged.body());
       // and the metrics saw them as S3 requests
       String metrics = get(proxy.adminEndpoint() + "/metrics", null).body();
+      assertTrue(metrics.contains("tokengate_authentication_failures_total{reason=\"SignatureDoesNotMatch\"} 1.0"),
+          metrics);
+      assertTrue(metrics.contains("tokengate_requests_total{operation=\"none\",status=\"403\"} 1.0"), metrics);
       assertTrue(metrics.contains("tokengate_requests_total{operation=\"ListObjects\",status=\"404\"}"), metrics);
     }
   }
