@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Starts tokengate: {@code java -jar tokengate.jar [--config tokengate.yaml]}. Without a config the
- * proxy listens on 127.0.0.1:9000 (falling back to a free port), keeps its state in ./data and
+ * proxy listens on 127.0.0.1:9000 (HTTP), 127.0.0.1:9443 (HTTPS, a generated certificate) and
+ * 127.0.0.1:9100 (metrics and health), falling back to free ports, keeps its state in ./data and
  * runs the embedded S3Proxy backend. It prints the endpoint and the admin keys. {@code
  * java -jar tokengate.jar revoke …} revokes sessions instead ({@link RevokeCommand}), {@code
  * keys …} rotates the token keys ({@link KeysCommand}) and {@code credentials …} is a
@@ -47,7 +48,7 @@ public final class Main {
       }
     }
     if (args.length == 0) {
-      config = ProxyConfig.of("127.0.0.1:9000", null);
+      config = ProxyConfig.runDefaults(true);
     }
     ProxyServer server;
     try {
@@ -56,7 +57,7 @@ public final class Main {
       if (args.length > 0) {
         throw e;
       }
-      config = ProxyConfig.defaults();
+      config = ProxyConfig.runDefaults(false);
       server = ProxyServer.start(config, Clock.systemUTC());
     }
     printBanner(server);
@@ -82,9 +83,18 @@ public final class Main {
   }
 
   private static void printBanner(ProxyServer server) {
-    String endpoint = server.endpoint();
+    String endpoint = server.endpoint() != null ? server.endpoint() : server.httpsEndpoint();
+    String https = server.httpsEndpoint();
     System.out.println();
-    System.out.println("tokengate is listening on " + endpoint);
+    System.out.println("tokengate is listening on " + endpoint
+        + (https != null && !https.equals(endpoint) ? " and " + https : ""));
+    if (server.tls() != null) {
+      System.out.println("  TLS certificate:   " + server.tls().files().certificateChain());
+      System.out.println("  SHA-256:           " + server.tls().fingerprint());
+    }
+    if (server.adminEndpoint() != null) {
+      System.out.println("  metrics:           " + server.adminEndpoint() + "/metrics  (health: /health/ready)");
+    }
     System.out.println("  backend:           " + server.backend().endpoint()
         + (server.embeddedBackend() != null ? " (embedded S3Proxy)" : ""));
     System.out.println("  admin access key:  " + server.admin().accessKeyId());
@@ -95,6 +105,10 @@ public final class Main {
     System.out.println("  export AWS_SECRET_ACCESS_KEY=" + server.admin().secretAccessKey());
     System.out.println("  aws --endpoint-url " + endpoint + " --region us-east-1 s3 mb s3://demo");
     System.out.println("  aws --endpoint-url " + endpoint + " --region us-east-1 s3 ls");
+    if (https != null && server.tls() != null) {
+      System.out.println("  AWS_CA_BUNDLE=" + server.tls().files().certificateChain() + " aws --endpoint-url " + https
+          + " --region us-east-1 sts get-session-token");
+    }
     System.out.println();
     System.out.flush();
   }

@@ -53,7 +53,17 @@ import dev.tokengate.sigv4.RequestSigner;
 import dev.tokengate.sigv4.SigV2Verifier;
 import dev.tokengate.sigv4.SignatureVerifier;
 import dev.tokengate.sigv4.SigningKeyCache;
+import dev.tokengate.proxy.admin.AdminInitializer;
+import dev.tokengate.proxy.admin.ReadinessProbe;
+import dev.tokengate.proxy.config.TlsConfig;
+import dev.tokengate.proxy.metrics.MeteredQueryApi;
+import dev.tokengate.proxy.metrics.ProxyMetrics;
+import dev.tokengate.proxy.tls.CertificateFiles;
+import dev.tokengate.proxy.tls.GeneratedCertificate;
+import dev.tokengate.proxy.tls.ServerTlsContext;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -77,6 +87,10 @@ import java.util.concurrent.TimeUnit;
 public final class ProxyServer implements AutoCloseable {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProxyServer.class);
+  /** How often the certificate files are checked for a change. */
+  private static final int TLS_RELOAD_SECONDS = 2;
+  /** The readiness probe's bound on the backend's answer. */
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
 
   private final EventLoopGroup bosses = new NioEventLoopGroup(1);
   private final EventLoopGroup workers = new NioEventLoopGroup();
@@ -98,7 +112,18 @@ public final class ProxyServer implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** Null when the listener is not configured. */
   private final Channel listener;
+  private final Channel tlsListener;
+  private final Channel adminListener;
+  private final ServerTlsContext tls;
+  private final ProxyMetrics metrics = new ProxyMetrics();
+  private final ScheduledExecutorService tlsReloader = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "tls-reload");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile boolean serving;
   /** AssumeRoleWithWebIdentity's providers and their issuers' keys (null until started). */
   private IssuerKeys issuerKeys;
 
@@ -153,7 +178,7 @@ public final class ProxyServer implements AutoCloseable {
       this.pool =
           new BackendPool(new InetSocketAddress(backend.uri().getHost(), portOf(backend)), config.backendTimeouts(),
               new BackendCircuit(config.backendCircuitBreaker().failures(), config.backendCircuitBreaker().open(),
-                  System::nanoTime));
+                  System::nanoTime), metrics);
       CredentialResolver credentials = new CredentialResolver(identities, sealer, clock, revocations::check,
           new StateFreshness(state, config.state().staleAfter(), Clock.systemUTC())); // lastContact is real time
       // Store I/O stays off the event loops: expired revocations are pruned on a thread of their own.
@@ -166,18 +191,19 @@ public final class ProxyServer implements AutoCloseable {
         LOG.warn("federation.allowInsecureHttpIssuers is on: OIDC issuers may be fetched over plain http");
       }
       this.issuerKeys = new IssuerKeys(clock, insecureIssuers);
-      ProxyInitializer initializer =
-          new ProxyInitializer(
+      ProxyServices services =
               new ProxyServices(
                   credentials,
                   Map.of(
                       Service.STS,
-                      new StsService(identities, permissions, contexts, sealer, messages, new AccessKeys(random),
-                          new Totp(6), mfaLedger, clock, federation, new IdTokenVerifier(issuerKeys, clock)),
+                      new MeteredQueryApi(new StsService(identities, permissions, contexts, sealer, messages,
+                          new AccessKeys(random), new Totp(6), mfaLedger, clock, federation,
+                          new IdTokenVerifier(issuerKeys, clock)), "sts", metrics),
                       Service.IAM,
-                      new IamService(identities, permissions, contexts,
+                      new MeteredQueryApi(new IamService(identities, permissions, contexts,
                           new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
-                          revocations, keyring, mfaLedger, clock, insecureIssuers, federation.configured())),
+                          revocations, keyring, mfaLedger, clock, insecureIssuers, federation.configured()),
+                          "iam", metrics)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   unmodifiableRegions,
@@ -193,23 +219,32 @@ public final class ProxyServer implements AutoCloseable {
                   pool,
                   backendRequests,
                   new PostObjectAuthenticator(credentials, config.acceptSigV2(), unmodifiableRegions, clock),
-                  new AclLookup(new BackendFetch(pool), backendRequests, System::nanoTime)),
-              config.limits());
-      this.listener =
-          new ServerBootstrap()
-              .group(bosses, workers)
-              .channel(NioServerSocketChannel.class)
-              .option(ChannelOption.SO_BACKLOG, 1024)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(initializer)
-              .bind(config.listenHost(), config.listenPort())
-              .sync()
-              .channel();
+                  new AclLookup(new BackendFetch(pool), backendRequests, System::nanoTime),
+                  metrics);
+      this.tls = config.tls() == null ? null : openTls(config.tls(), dataDir, clock, random);
+      this.listener = config.plainHttp()
+          ? bind(new ProxyInitializer(services, config.limits(), null), config.listenHost(), config.listenPort())
+          : null;
+      this.tlsListener = tls == null ? null
+          : bind(new ProxyInitializer(services, config.limits(), tls), config.tls().address().host(),
+              config.tls().address().port());
+      this.adminListener = config.admin() == null ? null
+          : bind(new AdminInitializer(metrics,
+              new ReadinessProbe(() -> serving, new BackendFetch(pool), backendRequests, READY_TIMEOUT),
+              config.admin().bearerToken(System.getenv())),
+              config.admin().address().host(), config.admin().address().port());
+      if (config.admin() != null && !isLoopback(adminListener) && config.admin().bearerToken(System.getenv()) == null) {
+        LOG.warn("the admin listener {} is not on loopback and has no bearer token: anyone reaching it reads the metrics",
+            adminListener.localAddress());
+      }
+      this.serving = true;
     } catch (IOException | InterruptedException | RuntimeException e) {
       if (started != null) {
         started.close();
       }
+      tlsReloader.shutdownNow();
       shutdownLoops();
+      metrics.close();
       closeIssuerKeys();
       mfaLedger.close();
       federation.close();
@@ -232,13 +267,71 @@ public final class ProxyServer implements AutoCloseable {
     return port < 0 ? 80 : port;
   }
 
-  public int port() {
-    return ((InetSocketAddress) listener.localAddress()).getPort();
+  /** A listener on the shared event loops; throws (BindException) when the address is taken. */
+  private Channel bind(ChannelInitializer<SocketChannel> initializer, String host, int port)
+      throws InterruptedException {
+    return new ServerBootstrap()
+        .group(bosses, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(initializer)
+        .bind(host, port)
+        .sync()
+        .channel();
   }
 
+  private ServerTlsContext openTls(TlsConfig config, Path dataDir, Clock clock, SecureRandom random) throws IOException {
+    CertificateFiles files = config.fromFiles()
+        ? new CertificateFiles(Path.of(config.certificateChain()), Path.of(config.privateKey()))
+        : GeneratedCertificate.loadOrCreate(dataDir, config.hostNames(), clock, random);
+    ServerTlsContext context = ServerTlsContext.open(files);
+    // File reads stay off the event loops; a new connection takes whatever context is current.
+    tlsReloader.scheduleWithFixedDelay(context::reloadIfChanged, TLS_RELOAD_SECONDS, TLS_RELOAD_SECONDS,
+        TimeUnit.SECONDS);
+    return context;
+  }
+
+  private static boolean isLoopback(Channel channel) {
+    return ((InetSocketAddress) channel.localAddress()).getAddress().isLoopbackAddress();
+  }
+
+  private static String url(String scheme, Channel channel) {
+    if (channel == null) {
+      return null;
+    }
+    InetSocketAddress address = (InetSocketAddress) channel.localAddress();
+    String host = address.getAddress().getHostAddress();
+    return scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
+  /** The plain-HTTP port; -1 when plain HTTP is off. */
+  public int port() {
+    return listener == null ? -1 : ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  /** {@code http://HOST:PORT}, or null when plain HTTP is off. */
   public String endpoint() {
-    InetSocketAddress address = (InetSocketAddress) listener.localAddress();
-    return "http://" + address.getAddress().getHostAddress() + ":" + address.getPort();
+    return url("http", listener);
+  }
+
+  /** {@code https://HOST:PORT}, or null without HTTPS. */
+  public String httpsEndpoint() {
+    return url("https", tlsListener);
+  }
+
+  /** {@code http://HOST:PORT} of the admin listener (metrics, health), or null without one. */
+  public String adminEndpoint() {
+    return url("http", adminListener);
+  }
+
+  /** The HTTPS listener's certificate, or null without HTTPS. */
+  public ServerTlsContext tls() {
+    return tls;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
   }
 
   public BootstrapAdmin admin() {
@@ -260,7 +353,13 @@ public final class ProxyServer implements AutoCloseable {
 
   @Override
   public void close() {
-    listener.close().syncUninterruptibly();
+    serving = false;
+    for (Channel channel : new Channel[] {listener, tlsListener, adminListener}) {
+      if (channel != null) {
+        channel.close().syncUninterruptibly();
+      }
+    }
+    tlsReloader.shutdownNow();
     pool.close();
     shutdownLoops();
     closeIssuerKeys();
@@ -277,6 +376,7 @@ public final class ProxyServer implements AutoCloseable {
     if (embedded != null) {
       embedded.close();
     }
+    metrics.close();
   }
 
   private static ConfiguredProviders configuredProviders(FederationConfig config, Clock clock) throws IOException {

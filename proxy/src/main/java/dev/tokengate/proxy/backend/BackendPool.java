@@ -15,6 +15,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
+import dev.tokengate.proxy.metrics.ProxyMetrics;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class BackendPool implements AutoCloseable {
 
   private final BackendCircuit circuit;
 
-  public BackendPool(InetSocketAddress address, BackendTimeouts timeouts, BackendCircuit circuit) {
+  public BackendPool(InetSocketAddress address, BackendTimeouts timeouts, BackendCircuit circuit, ProxyMetrics metrics) {
     this.circuit = circuit;
     this.bootstrap =
         new Bootstrap()
@@ -57,6 +58,7 @@ public final class BackendPool implements AutoCloseable {
                     ch.pipeline()
                         .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                         .addLast("codec", new HttpClientCodec(4096, 65536, 65536))
+                        .addLast("timings", new BackendTimings(metrics))
                         .addLast("stall", timer)
                         .addLast("relay", new BackendResponseRelay(timer, circuit));
                   }

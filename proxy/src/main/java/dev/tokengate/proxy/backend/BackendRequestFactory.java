@@ -93,6 +93,11 @@ public final class BackendRequestFactory {
     return signed(HttpMethod.HEAD, "/" + bucket, "");
   }
 
+  /** {@code GET /}, signed with the backend's keys: the readiness probe's sign of a working backend. */
+  public FullHttpRequest listBuckets() {
+    return signed(HttpMethod.GET, "/", "");
+  }
+
   /**
    * {@code GET /bucket?acl} or {@code GET /bucket/key?acl[&versionId=…]}, signed with the backend's
    * keys: the ACL the proxy's authorizer consults when no policy allowed a request.

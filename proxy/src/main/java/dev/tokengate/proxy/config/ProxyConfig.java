@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * reported once, precisely, before any port is opened.
  *
  * <pre>
- * listen: 127.0.0.1:9000        # host:port, port 0 picks a free one
+ * listen: 127.0.0.1:9000        # host:port, port 0 picks a free one; "" for no plain-HTTP listener
+ * tls: {listen: 127.0.0.1:9443, certificateChain: chain.pem, privateKey: key.pem}  # HTTPS; see TlsConfig
+ * admin: {listen: 127.0.0.1:9100}  # metrics and health probes; see AdminConfig
  * dataDir: ./data               # keyring, bootstrap admin, embedded backend's objects
  * region: us-east-1             # regions accepted in client signatures (us-east-1 always is)
  * accountId: "123456789012"     # "": Ceph RGW's tenant-less ARNs (arn:aws:iam:::user/NAME), see PolicyDialect
@@ -64,7 +66,9 @@ public record ProxyConfig(
     @JsonProperty("backendCircuitBreaker") BackendCircuitBreaker backendCircuitBreaker,
     @JsonProperty("limits") LimitsConfig limits,
     @JsonProperty("state") StateConfig state,
-    @JsonProperty("federation") FederationConfig federation) {
+    @JsonProperty("federation") FederationConfig federation,
+    @JsonProperty("tls") TlsConfig tls,
+    @JsonProperty("admin") AdminConfig admin) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
@@ -88,12 +92,31 @@ public record ProxyConfig(
 
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
-    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
   }
 
   /** The defaults with a listen address and a data directory. */
   public static ProxyConfig of(String listen, String dataDir) {
-    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
+  }
+
+  /**
+   * What {@code java -jar tokengate.jar} runs without a file: HTTP, HTTPS (a generated certificate)
+   * and the admin listener on loopback, on 9000, 9443 and 9100, or on free ports.
+   */
+  public static ProxyConfig runDefaults(boolean fixedPorts) {
+    return new ProxyConfig(fixedPorts ? "127.0.0.1:9000" : "127.0.0.1:0", null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null,
+        new TlsConfig(fixedPorts ? "127.0.0.1:9443" : "127.0.0.1:0", null, null, null),
+        new AdminConfig(fixedPorts ? "127.0.0.1:9100" : "127.0.0.1:0", null, null));
+  }
+
+  /** This configuration with HTTPS (and the admin listener) as given. */
+  public ProxyConfig withListeners(TlsConfig tls, AdminConfig admin) {
+    return new ProxyConfig(listen, dataDir, region, accountId, backend, users, roles, shadowMode, acceptSigV2,
+        virtualHostDomains, backendTimeouts, backendCircuitBreaker, limits, state, federation, tls, admin);
   }
 
   public static ProxyConfig load(Path file) throws IOException {
@@ -111,6 +134,11 @@ public record ProxyConfig(
     return config;
   }
 
+  /** Whether plain HTTP is served ({@code listen: ""} turns it off, leaving HTTPS). */
+  public boolean plainHttp() {
+    return !listen.isEmpty();
+  }
+
   public String listenHost() {
     int colon = listen.lastIndexOf(':');
     return colon < 0 ? listen : listen.substring(0, colon);
@@ -123,11 +151,22 @@ public record ProxyConfig(
 
   /** Every rule this configuration breaks, each naming the field; empty when valid. */
   public List<String> problems() {
+    return problems(System.getenv());
+  }
+
+  /** {@link #problems()} reading environment variables (the admin token's) from {@code env}. */
+  public List<String> problems(Map<String, String> env) {
     List<String> problems = new ArrayList<>();
-    int colon = listen.lastIndexOf(':');
-    if (colon < 0 || !listen.substring(colon + 1).matches("\\d{1,5}")
-        || Integer.parseInt(listen.substring(colon + 1)) > 65535) {
-      problems.add("listen must be host:port with a port from 0 to 65535, got '" + listen + "'");
+    if (listen.isEmpty() && tls == null) {
+      problems.add("listen is \"\" (no plain HTTP) and tls is absent: the proxy would serve nothing");
+    } else if (!listen.isEmpty()) {
+      ListenAddress.parse("listen", listen, problems);
+    }
+    if (tls != null) {
+      tls.problems("tls", problems);
+    }
+    if (admin != null) {
+      admin.problems("admin", problems, env);
     }
     if (!accountId.isEmpty() && !ACCOUNT.matcher(accountId).matches()) {
       problems.add("accountId must be 12 digits (or \"\" for Ceph RGW's tenant-less ARNs), got '" + accountId + "'");

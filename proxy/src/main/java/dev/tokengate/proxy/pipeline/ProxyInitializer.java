@@ -2,6 +2,8 @@ package dev.tokengate.proxy.pipeline;
 
 import dev.tokengate.proxy.backend.HeadBucket;
 import dev.tokengate.proxy.config.LimitsConfig;
+import dev.tokengate.proxy.tls.ServerTlsContext;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -16,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The proxy's architecture in one method: every handler a request passes, in order.
  *
  * <ol>
+ *   <li>{@code SslHandler} (the HTTPS listener only): TLS 1.2/1.3 with the certificate in use when
+ *       the connection opened ({@link ServerTlsContext}).
  *   <li>{@code IdleStateHandler} + {@link IdleConnectionCloser}: connections idle both ways close.
  *   <li>{@link RequestHeadTimeout} (its {@code bytes} part before the codec, {@code heads} after):
  *       a request head not whole within the header timeout → 408 and close (slowloris).
@@ -41,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link QueryApiHandler}: STS calls answered (sessions minted, sealed into tokens); IAM's
  *       SimulatePrincipalPolicy answered from the proxy's policies.
  *   <li>{@link S3RequestModeler}: the strict request model, parsed once; ambiguous requests refused.
+ *   <li>{@link RequestMetrics}: each S3 request counted by operation and status when answered; body
+ *       bytes both ways; time to the response head.
  *   <li>{@link RequestAuthorizer}: the model's operation → IAM actions, policy evaluation per resource,
  *       then ACL grants for what no policy decided; explained denials.
  *   <li>{@link ExpectContinueResponder}: {@code 100 Continue} only for authorised requests.
@@ -87,21 +93,31 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   /** The codec's own pipelining bound would throw; {@link PipelinedRequestHolder} bounds it instead. */
   private static final int UNBOUNDED_PIPELINE = Integer.MAX_VALUE;
 
+  private static final String TLS = "tls";
+
   private final ProxyServices services;
   private final LimitsConfig limits;
   private final HeadBucket headBucket;
   /** Client connections open on this listener, for {@link ConnectionLimiter}. */
   private final AtomicInteger openConnections = new AtomicInteger();
 
-  public ProxyInitializer(ProxyServices services, LimitsConfig limits) {
+  /** Null on the plain-HTTP listener. */
+  private final ServerTlsContext tls;
+
+  /** @param tls the HTTPS listener's certificates, or null for plain HTTP */
+  public ProxyInitializer(ProxyServices services, LimitsConfig limits, ServerTlsContext tls) {
     this.services = services;
     this.limits = limits;
+    this.tls = tls;
     this.headBucket = new HeadBucket(services.backendPool(), services.backendRequests());
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     RequestHeadTimeout headTimeout = new RequestHeadTimeout(limits.headerTimeoutSeconds());
+    if (tls != null) {
+      ch.pipeline().addLast(TLS, tls.current().newHandler(ch.alloc()));
+    }
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
         .addLast("idleClose", new IdleConnectionCloser())
@@ -119,12 +135,13 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("postObject", new PostObjectHandler(services.postUploads(), services.virtualHosts()))
         .addLast("authenticate", new RequestAuthenticator(
             services.credentials(), services.verifier(), services.sigV2(), services.regions(),
-            services.virtualHosts()))
+            services.virtualHosts(), services.metrics()))
         .addLast("queryApis", new QueryApiHandler(services.queryApis()))
         .addLast("model", new S3RequestModeler(services.virtualHosts()))
+        .addLast("metrics", new RequestMetrics(services.metrics()))
         .addLast("authorize", new RequestAuthorizer(
             services.permissions(), services.bucketPolicies(), services.contexts(), services.messages(),
-            services.shadowMode(), services.acls()))
+            services.shadowMode(), services.acls(), services.metrics()))
         .addLast("continue", new ExpectContinueResponder())
         .addLast("payload", new PayloadVerifier())
         .addLast("postFile", new PostFileVerifier())
@@ -139,5 +156,10 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("backendErrors", new BackendErrorRewriter(services.regions().iterator().next().equals("us-east-1")))
         .addLast("forward", new BackendForwarder(services.backendPool(), services.backendRequests()))
         .addLast("errors", new ErrorResponder());
+  }
+
+  /** Whether the channel's requests came over TLS ({@code aws:SecureTransport}). */
+  static boolean overTls(Channel ch) {
+    return ch.pipeline().get(TLS) != null;
   }
 }

@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.metrics.ProxyMetrics;
 import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
 import dev.tokengate.proxy.cors.BucketCorsStore;
@@ -45,4 +46,5 @@ public record ProxyServices(
     BackendPool backendPool,
     BackendRequestFactory backendRequests,
     PostObjectAuthenticator postUploads,
-    AclLookup acls) {}
+    AclLookup acls,
+    ProxyMetrics metrics) {}

@@ -33,7 +33,8 @@ public final class QueryApiHandler extends ChannelInboundHandlerAdapter {
   /** The transport facts of the call, for the global condition keys of its permission checks. */
   private static CallFacts facts(ChannelHandlerContext ctx, AuthenticatedRequest r) {
     String region = r.verified() == null ? null : r.verified().authorization().credential().scope().region();
-    return new CallFacts(ctx.channel().remoteAddress(), false, r.head().headers().get(HttpHeaderNames.USER_AGENT),
+    return new CallFacts(ctx.channel().remoteAddress(), ProxyInitializer.overTls(ctx.channel()),
+        r.head().headers().get(HttpHeaderNames.USER_AGENT),
         r.head().headers().get(HttpHeaderNames.REFERER), region);
   }
 

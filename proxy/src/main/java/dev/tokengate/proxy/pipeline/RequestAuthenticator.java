@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.metrics.ProxyMetrics;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.CredentialResolver;
 import dev.tokengate.proxy.identity.ResolvedCredential;
@@ -48,6 +49,7 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
   private final VirtualHosts virtualHosts;
   private final MessageDigest sha256;
   private final BodyDiscarder body = new BodyDiscarder();
+  private final ProxyMetrics metrics;
 
   /**
    * @param sigV2 verifies legacy SigV2 requests; null refuses them (the default)
@@ -56,7 +58,8 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
    */
   public RequestAuthenticator(
       CredentialResolver credentials, SignatureVerifier verifier, SigV2Verifier sigV2, Set<String> regions,
-      VirtualHosts virtualHosts) {
+      VirtualHosts virtualHosts, ProxyMetrics metrics) {
+    this.metrics = metrics;
     this.credentials = credentials;
     this.virtualHosts = virtualHosts;
     this.verifier = verifier;
@@ -76,6 +79,7 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
       try {
         ctx.fireChannelRead(authenticate(sts, requestId, sts.service()));
       } catch (S3Exception e) {
+        metrics.authenticationFailure(e.code());
         sts.release();
         ctx.fireChannelRead(new FailedRequest(sts, requestId, sts.service(), e, false));
       }
@@ -85,6 +89,7 @@ public final class RequestAuthenticator extends ChannelInboundHandlerAdapter {
       try {
         authenticated = authenticate(head, requestId, Service.S3);
       } catch (S3Exception e) {
+        metrics.authenticationFailure(e.code());
         boolean close = body.start(head);
         ctx.fireChannelRead(new FailedRequest(head, requestId, Service.S3, e, close));
         return;

@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.metrics.ProxyMetrics;
 import dev.tokengate.policy.Decision;
 import dev.tokengate.policy.Decision.Outcome;
 import dev.tokengate.policy.PolicyEvaluator;
@@ -69,6 +70,7 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   private final PermissionResolver permissions;
   private final BucketPolicyStore bucketPolicies;
   private final RequestContextFactory contexts;
+  private final ProxyMetrics metrics;
   private final AuthorizationMessages messages;
   private final boolean shadowMode;
   private final AclLookup acls;
@@ -79,7 +81,8 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   /** @param acls null to apply no ACLs (policies only) */
   public RequestAuthorizer(
       PermissionResolver permissions, BucketPolicyStore bucketPolicies, RequestContextFactory contexts,
-      AuthorizationMessages messages, boolean shadowMode, AclLookup acls) {
+      AuthorizationMessages messages, boolean shadowMode, AclLookup acls, ProxyMetrics metrics) {
+    this.metrics = metrics;
     this.acls = acls;
     this.messages = messages;
     this.permissions = permissions;
@@ -301,6 +304,7 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
   }
 
   private S3Exception denied(Evaluation evaluation, Denial denial, AuthenticatedRequest r) {
+    metrics.authorizationDenial(denial.context().action());
     if (r.caller().isAnonymous()) {
       // AWS tells an anonymous caller nothing about the policies it met.
       return new S3Exception(S3Error.ACCESS_DENIED);
@@ -352,7 +356,8 @@ public final class RequestAuthorizer extends ChannelInboundHandlerAdapter {
               b -> permissions.forCaller(r.caller()).withResource(b.isEmpty() ? null : bucketPolicies.find(b)));
       boolean trace = LOG.isDebugEnabled();
       RequestContext context =
-          contexts.create(r.caller(), s3, r.verified(), ctx.channel().remoteAddress(), false, p.action(), p.resource());
+          contexts.create(r.caller(), s3, r.verified(), ctx.channel().remoteAddress(),
+              ProxyInitializer.overTls(ctx.channel()), p.action(), p.resource());
       Decision decision = PolicyEvaluator.evaluate(policies, context, trace);
       if (trace) {
         LOG.debug("request {}: {} {}\n{}", r.requestId(), p.action(), decision.summary(), decision.trace());

@@ -286,6 +286,16 @@ public final class TokengateExtension implements BeforeAllCallback, AfterAllCall
     return server().port();
   }
 
+  /** {@code https://127.0.0.1:<port>}, when the fragment has {@code tls: {listen: "127.0.0.1:0"}}. */
+  public String httpsEndpoint() {
+    return server().httpsEndpoint();
+  }
+
+  /** {@code http://127.0.0.1:<port>} of the admin listener, when the fragment has {@code admin: {...}}. */
+  public String adminEndpoint() {
+    return server().adminEndpoint();
+  }
+
   /** {@code 127.0.0.1:<port>}, for clients that want host and port (s3cmd) or a Host header. */
   public String hostPort() {
     return endpoint().substring("http://".length());
