@@ -62,16 +62,16 @@ public final class Main {
     }
     printBanner(server);
     ProxyServer running = server;
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  running.close();
-                  stopped.countDown();
-                },
-                "tokengate-shutdown"));
-    stopped.await();
+    // SIGTERM (docker stop, Kubernetes) drains in-flight requests, then exits 0: the stop was asked
+    // for, so it is no failure. Other exits (SIGINT, System.exit) still close through the hook.
+    CountDownLatch terminate = new CountDownLatch(1);
+    sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> terminate.countDown());
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "tokengate-shutdown"));
+    terminate.await();
+    System.out.println("tokengate: SIGTERM, draining requests in flight");
+    System.out.flush();
+    running.close();
+    System.exit(0);
   }
 
   private static String requireValue(String[] args, int i, String flag) {

@@ -32,6 +32,7 @@ import dev.tokengate.proxy.cors.BucketCorsStore;
 import dev.tokengate.proxy.tagging.BucketTaggingStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
+import dev.tokengate.proxy.pipeline.GracefulDrain;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
 import dev.tokengate.proxy.iam.IamService;
 import dev.tokengate.proxy.identity.FederationProviders;
@@ -124,6 +125,10 @@ public final class ProxyServer implements AutoCloseable {
     return t;
   });
   private volatile boolean serving;
+  /** The client connections of both data listeners, drained on close. */
+  private final GracefulDrain.Drain drain = new GracefulDrain.Drain();
+  private final Duration shutdownGrace;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   /** AssumeRoleWithWebIdentity's providers and their issuers' keys (null until started). */
   private IssuerKeys issuerKeys;
 
@@ -131,6 +136,7 @@ public final class ProxyServer implements AutoCloseable {
     // Absolute and normalised: S3Proxy refuses a base directory with "./" in it (InvalidRequest).
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
     SecureRandom random = new SecureRandom();
+    this.shutdownGrace = Duration.ofSeconds(config.limits().shutdownGraceSeconds());
     // The file's identity providers are read first: a metadata file that cannot be used stops the start
     // before anything is opened.
     ConfiguredProviders configuredProviders = configuredProviders(config.federation(), clock);
@@ -223,10 +229,10 @@ public final class ProxyServer implements AutoCloseable {
                   metrics);
       this.tls = config.tls() == null ? null : openTls(config.tls(), dataDir, clock, random);
       this.listener = config.plainHttp()
-          ? bind(new ProxyInitializer(services, config.limits(), null), config.listenHost(), config.listenPort())
+          ? bind(new ProxyInitializer(services, config.limits(), null, drain), config.listenHost(), config.listenPort())
           : null;
       this.tlsListener = tls == null ? null
-          : bind(new ProxyInitializer(services, config.limits(), tls), config.tls().address().host(),
+          : bind(new ProxyInitializer(services, config.limits(), tls, drain), config.tls().address().host(),
               config.tls().address().port());
       this.adminListener = config.admin() == null ? null
           : bind(new AdminInitializer(metrics,
@@ -351,14 +357,32 @@ public final class ProxyServer implements AutoCloseable {
     return embedded;
   }
 
+  /**
+   * Stops gracefully: the listeners close (nothing new is accepted), requests in flight may finish
+   * for up to {@code limits.shutdownGraceSeconds}, then every connection is cut and the rest
+   * closes, the embedded backend last. A second call does nothing.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     serving = false;
     for (Channel channel : new Channel[] {listener, tlsListener, adminListener}) {
       if (channel != null) {
         channel.close().syncUninterruptibly();
       }
     }
+    drain.begin();
+    try {
+      if (!drain.await(shutdownGrace)) {
+        LOG.warn("{} connection(s) still busy after the {} s shutdown grace: cut", drain.channels().size(),
+            shutdownGrace.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    drain.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     tlsReloader.shutdownNow();
     pool.close();
     shutdownLoops();

@@ -16,6 +16,7 @@ import java.util.List;
  *   maxRequestsPerConnection: 1000  # then the response carries Connection: close
  *   maxQueryFormBytes: 262144       # an STS/IAM form body (AssumeRoleWithSAML is ≤ 100 000 chars)
  *   maxAwsChunkBytes: 16777216      # one aws-chunked chunk (SDKs send 64 KiB to 8 MiB)
+ *   shutdownGraceSeconds: 30        # on SIGTERM, how long requests in flight may take to finish
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -25,7 +26,8 @@ public record LimitsConfig(
     @JsonProperty("maxConnections") Integer maxConnections,
     @JsonProperty("maxRequestsPerConnection") Integer maxRequestsPerConnection,
     @JsonProperty("maxQueryFormBytes") Integer maxQueryFormBytes,
-    @JsonProperty("maxAwsChunkBytes") Integer maxAwsChunkBytes) {
+    @JsonProperty("maxAwsChunkBytes") Integer maxAwsChunkBytes,
+    @JsonProperty("shutdownGraceSeconds") Integer shutdownGraceSeconds) {
 
   /** Upper bounds that catch a unit mistake (milliseconds given as seconds) rather than taste. */
   private static final int MAX_TIMEOUT_SECONDS = 3600;
@@ -43,10 +45,11 @@ public record LimitsConfig(
     maxRequestsPerConnection = maxRequestsPerConnection == null ? 1000 : maxRequestsPerConnection;
     maxQueryFormBytes = maxQueryFormBytes == null ? 256 * 1024 : maxQueryFormBytes;
     maxAwsChunkBytes = maxAwsChunkBytes == null ? 16 * 1024 * 1024 : maxAwsChunkBytes;
+    shutdownGraceSeconds = shutdownGraceSeconds == null ? 30 : shutdownGraceSeconds;
   }
 
   public static LimitsConfig defaults() {
-    return new LimitsConfig(null, null, null, null, null, null);
+    return new LimitsConfig(null, null, null, null, null, null, null);
   }
 
   void problems(String where, List<String> problems) {
@@ -56,6 +59,7 @@ public record LimitsConfig(
     range(problems, where + ".maxRequestsPerConnection", maxRequestsPerConnection, 1, Integer.MAX_VALUE, "requests");
     range(problems, where + ".maxQueryFormBytes", maxQueryFormBytes, MIN_FORM_BYTES, MAX_FORM_BYTES, "bytes");
     range(problems, where + ".maxAwsChunkBytes", maxAwsChunkBytes, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES, "bytes");
+    range(problems, where + ".shutdownGraceSeconds", shutdownGraceSeconds, 0, MAX_TIMEOUT_SECONDS, "seconds");
   }
 
   private static void range(List<String> problems, String field, int value, int min, int max, String unit) {

@@ -104,11 +104,19 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   /** Null on the plain-HTTP listener. */
   private final ServerTlsContext tls;
 
-  /** @param tls the HTTPS listener's certificates, or null for plain HTTP */
-  public ProxyInitializer(ProxyServices services, LimitsConfig limits, ServerTlsContext tls) {
+  /** Every client connection of the server, for a graceful shutdown. */
+  private final GracefulDrain.Drain drain;
+
+  /**
+   * @param tls the HTTPS listener's certificates, or null for plain HTTP
+   * @param drain the server's connections (shared by its listeners), drained on shutdown
+   */
+  public ProxyInitializer(ProxyServices services, LimitsConfig limits, ServerTlsContext tls,
+      GracefulDrain.Drain drain) {
     this.services = services;
     this.limits = limits;
     this.tls = tls;
+    this.drain = drain;
     this.headBucket = new HeadBucket(services.backendPool(), services.backendRequests());
   }
 
@@ -123,6 +131,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("idleClose", new IdleConnectionCloser())
         .addLast("headStart", headTimeout.bytes())
         .addLast("http", new HttpServerCodec(DECODER, UNBOUNDED_PIPELINE))
+        .addLast("drain", new GracefulDrain(drain))
         .addLast("headEnd", headTimeout.heads())
         .addLast("pipelining", new PipelinedRequestHolder())
         .addLast("framing", new HttpFramingValidator(MAX_INITIAL_LINE, MAX_HEADER_SIZE))
