@@ -77,6 +77,7 @@ class GracefulShutdownTest {
         while ((line = lines.readLine()) != null) {
           file.write(line);
           file.newLine();
+          file.flush();
         }
       } catch (IOException ignored) {
         // the process ended
@@ -117,7 +118,7 @@ class GracefulShutdownTest {
       try (SocketExchange.Connection c = new SocketExchange.Connection(proxy.endpoint(), proxy.admin(),
           Duration.ofSeconds(60))) {
         upload = c.send("PUT", "/drain/big.bin", data, 1024 * 1024, () -> {
-          proxy.process().destroy(); // SIGTERM
+          proxy.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close its output)
           signalledAt[0] = System.nanoTime();
           Thread.sleep(1500); // the rest of the body comes late, during the drain
           acceptedDuringDrain[0] = accepts(proxy.endpoint());
@@ -148,7 +149,7 @@ class GracefulShutdownTest {
       try (SocketExchange.Connection c = new SocketExchange.Connection(proxy.endpoint(), proxy.admin(),
           Duration.ofSeconds(60))) {
         SocketExchange cut = c.send("PUT", "/slow/never.bin", data, 1024, () -> {
-          proxy.process().destroy();
+          proxy.process().toHandle().destroy();
           assertTrue(proxy.process().waitFor(20, TimeUnit.SECONDS), "exited though the upload stalled");
         }, () -> { });
         assertTrue(cut.status() == -1 || cut.status() >= 500 || cut.closed(), cut.head());
