@@ -31,6 +31,8 @@ import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
 import dev.tokengate.proxy.iam.IamService;
+import dev.tokengate.proxy.ldap.LdapDirectory;
+import dev.tokengate.proxy.ldap.LdapRoleMappings;
 import dev.tokengate.proxy.identity.FederationProviders;
 import dev.tokengate.proxy.iam.PolicySimulation;
 import dev.tokengate.proxy.pipeline.ProxyServices;
@@ -96,6 +98,8 @@ public final class ProxyServer implements AutoCloseable {
   private final Channel listener;
   /** AssumeRoleWithWebIdentity's providers and their issuers' keys (null until started). */
   private IssuerKeys issuerKeys;
+  /** AssumeRoleWithLDAPIdentity's directory; null when the configuration has no {@code ldap:}. */
+  private LdapDirectory ldap;
 
   private ProxyServer(ProxyConfig config, Clock clock) throws IOException, InterruptedException {
     // Absolute and normalised: S3Proxy refuses a base directory with "./" in it (InvalidRequest).
@@ -157,6 +161,12 @@ public final class ProxyServer implements AutoCloseable {
         LOG.warn("federation.allowInsecureHttpIssuers is on: OIDC issuers may be fetched over plain http");
       }
       this.issuerKeys = new IssuerKeys(clock, insecureIssuers);
+      if (config.ldap() != null) {
+        if (config.ldap().allowInsecurePlainLdap() && !config.ldap().ldaps() && !config.ldap().startTls()) {
+          LOG.warn("ldap.allowInsecurePlainLdap is on: LDAP passwords cross the network in clear");
+        }
+        this.ldap = new LdapDirectory(config.ldap());
+      }
       ProxyInitializer initializer =
           new ProxyInitializer(
               new ProxyServices(
@@ -164,7 +174,8 @@ public final class ProxyServer implements AutoCloseable {
                   Map.of(
                       Service.STS,
                       new StsService(identities, permissions, contexts, sealer, messages, new AccessKeys(random),
-                          new Totp(6), mfaLedger, clock, federation, new IdTokenVerifier(issuerKeys, clock)),
+                          new Totp(6), mfaLedger, clock, federation, new IdTokenVerifier(issuerKeys, clock), ldap,
+                          ldap == null ? null : new LdapRoleMappings(config.ldap().roleMappings())),
                       Service.IAM,
                       new IamService(identities, permissions, contexts,
                           new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
@@ -200,6 +211,7 @@ public final class ProxyServer implements AutoCloseable {
       }
       shutdownLoops();
       closeIssuerKeys();
+      closeLdap();
       mfaLedger.close();
       federation.close();
       pruner.shutdownNow();
@@ -252,6 +264,7 @@ public final class ProxyServer implements AutoCloseable {
     pool.close();
     shutdownLoops();
     closeIssuerKeys();
+    closeLdap();
     mfaLedger.close();
     federation.close();
     pruner.shutdownNow();
@@ -307,6 +320,12 @@ public final class ProxyServer implements AutoCloseable {
           : EmbeddedStateStore.open(dataDir);
     } catch (StateException e) {
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private void closeLdap() {
+    if (ldap != null) {
+      ldap.close();
     }
   }
 

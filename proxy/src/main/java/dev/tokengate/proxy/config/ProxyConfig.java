@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
  * limits: {...}                 # timeouts and sizes per client; see LimitsConfig
  * state: {engine: etcd, ...}    # where identities live; see StateConfig
  * federation: {...}             # OIDC issuers (AssumeRoleWithWebIdentity); see FederationConfig
+ * ldap: {...}                   # the directory of AssumeRoleWithLDAPIdentity (absent: off); see LdapConfig
  * users: [...]                  # see UserConfig
  * roles: [...]                  # see RoleConfig
  * </pre>
@@ -64,7 +65,8 @@ public record ProxyConfig(
     @JsonProperty("backendCircuitBreaker") BackendCircuitBreaker backendCircuitBreaker,
     @JsonProperty("limits") LimitsConfig limits,
     @JsonProperty("state") StateConfig state,
-    @JsonProperty("federation") FederationConfig federation) {
+    @JsonProperty("federation") FederationConfig federation,
+    @JsonProperty("ldap") LdapConfig ldap) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
@@ -88,12 +90,12 @@ public record ProxyConfig(
 
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
-    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The defaults with a listen address and a data directory. */
   public static ProxyConfig of(String listen, String dataDir) {
-    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static ProxyConfig load(Path file) throws IOException {
@@ -142,6 +144,9 @@ public record ProxyConfig(
     backendCircuitBreaker.problems("backendCircuitBreaker", problems);
     limits.problems("limits", problems);
     state.problems("state", problems);
+    if (ldap != null) {
+      ldap.problems("ldap", problems);
+    }
     Set<String> keyIds = new HashSet<>();
     Set<String> userNames = new HashSet<>();
     for (int i = 0; i < users.size(); i++) {
