@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * A real OpenLDAP {@code slapd} (Debian's package) on a loopback port of its own: a generated
  * {@code slapd.conf} (mdb backend, suffix {@link #SUFFIX}, root {@link #ROOT_DN}/{@link
  * #ROOT_PASSWORD}) in a directory of the test's, loaded with an LDIF by {@code slapadd} before it
- * starts. {@link #stop} and {@link #start} again on the same port and data (an outage). Missing
+ * starts; it listens for plain LDAP (and StartTLS) on {@link #url} and for LDAPS on {@link
+ * #ldapsUrl}, with a certificate of its own ({@link #certificateFile}). {@link #stop} and {@link #start} again on the same port and data (an outage). Missing
  * slapd fails the test: scripts/test.sh installs it.
  *
  * <p>Passwords in the LDIF may be plain ({@code userPassword: secret}); slapd compares them as
@@ -86,12 +87,14 @@ public final class Slapd implements AutoCloseable {
   private final Path dir;
   private final Path conf;
   private final int port;
+  private final int tlsPort;
   private Process process;
 
   private Slapd(Path dir) throws IOException {
     this.dir = dir;
     this.conf = dir.resolve("slapd.conf");
     this.port = freePort();
+    this.tlsPort = freePort();
   }
 
   /** Loads {@code ldif} (below the suffix entry, which is made here) into a new directory in {@code dir}, then starts. */
@@ -101,6 +104,7 @@ public final class Slapd implements AutoCloseable {
     }
     Files.createDirectories(dir.resolve("db"));
     Slapd slapd = new Slapd(dir);
+    slapd.writeCertificate();
     slapd.writeConfig();
     Path data = dir.resolve("data.ldif");
     Files.writeString(data, """
@@ -133,6 +137,8 @@ public final class Slapd implements AutoCloseable {
         moduleload back_mdb
         pidfile %1$s/slapd.pid
         argsfile %1$s/slapd.args
+        TLSCertificateFile %1$s/server.pem
+        TLSCertificateKeyFile %1$s/server.key
         access to attrs=userPassword by self read by anonymous auth by * none
         access to * by * read
         database mdb
@@ -142,6 +148,46 @@ public final class Slapd implements AutoCloseable {
         rootpw %4$s
         directory %1$s/db
         """.formatted(dir, SUFFIX, ROOT_DN, ROOT_PASSWORD));
+  }
+
+  /**
+   * A self-signed certificate for 127.0.0.1 (subject alternative name IP:127.0.0.1), made with the
+   * JDK's keytool; its PEM is {@link #certificateFile} for clients to trust.
+   */
+  private void writeCertificate() throws IOException, InterruptedException {
+    Path store = dir.resolve("server.p12");
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Process p = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize",
+        "2048", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+        "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit"))
+        .redirectErrorStream(true).redirectOutput(dir.resolve("keytool.log").toFile()).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("keytool failed: " + Files.readString(dir.resolve("keytool.log")));
+    }
+    try (var in = Files.newInputStream(store)) {
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(in, "changeit".toCharArray());
+      java.security.Key key = ks.getKey("server", "changeit".toCharArray());
+      java.security.cert.Certificate cert = ks.getCertificate("server");
+      java.util.Base64.Encoder pem = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
+      Files.writeString(dir.resolve("server.key"), "-----BEGIN PRIVATE KEY-----\n"
+          + pem.encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+      Files.writeString(certificateFile(), "-----BEGIN CERTIFICATE-----\n"
+          + pem.encodeToString(cert.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the generated key store does not open", e);
+    }
+  }
+
+  /** The PEM certificate slapd presents on {@link #ldapsUrl} and after StartTLS. */
+  public Path certificateFile() {
+    return dir.resolve("server.pem");
+  }
+
+  /** {@code ldaps://127.0.0.1:PORT}: TLS from the first byte. */
+  public String ldapsUrl() {
+    return "ldaps://127.0.0.1:" + tlsPort;
   }
 
   private static int freePort() throws IOException {
@@ -164,7 +210,8 @@ public final class Slapd implements AutoCloseable {
     if (process != null) {
       return;
     }
-    process = new ProcessBuilder(List.of(SLAPD.toString(), "-f", conf.toString(), "-h", url() + "/", "-d", "0"))
+    process = new ProcessBuilder(List.of(SLAPD.toString(), "-f", conf.toString(), "-h", url() + "/ " + ldapsUrl() + "/",
+        "-d", "0"))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("slapd.log").toFile()))
         .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

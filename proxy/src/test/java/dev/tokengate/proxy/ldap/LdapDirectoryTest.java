@@ -50,10 +50,14 @@ class LdapDirectoryTest {
   }
 
   private static LdapLoginFailed.Reason refusal(LdapDirectory d, String user, String password) {
+    return failure(d, user, password).reason();
+  }
+
+  private static LdapLoginFailed failure(LdapDirectory d, String user, String password) {
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> d.authenticate(user, password).get(20, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof LdapLoginFailed, e.toString());
-    return ((LdapLoginFailed) e.getCause()).reason();
+    return (LdapLoginFailed) e.getCause();
   }
 
   @Test
@@ -89,6 +93,40 @@ class LdapDirectoryTest {
     assertEquals("uid=star*," + Slapd.PEOPLE, star.userDn());
     assertEquals("star*", star.username());
     assertEquals(LdapLoginFailed.Reason.INVALID_CREDENTIALS, refusal(directory, "star*", "starfish-pw"));
+  }
+
+  private static LdapConfig tls(String url, boolean startTls, String trusted) {
+    LdapConfig base = config(url, 2);
+    return new LdapConfig(url, startTls, false, trusted, 2, Slapd.LOOKUP_DN, Slapd.LOOKUP_PASSWORD, Slapd.PEOPLE,
+        base.userSearchFilter(), "uid", Slapd.GROUPS, base.groupSearchFilter(), base.roleMappings());
+  }
+
+  @Test
+  void ldapsAndStartTlsLogInWithTheTrustedCertificate() throws Exception {
+    String pem = slapd.certificateFile().toString();
+    try (LdapDirectory ldaps = new LdapDirectory(tls(slapd.ldapsUrl(), false, pem));
+        LdapDirectory startTls = new LdapDirectory(tls(slapd.url(), true, pem))) {
+      assertEquals(List.of(Slapd.READERS), ldaps.authenticate("alice", "alice-pw").get(20, TimeUnit.SECONDS).groupDns());
+      assertEquals("uid=bob," + Slapd.PEOPLE, startTls.authenticate("bob", "bob-pw").get(20, TimeUnit.SECONDS).userDn());
+      assertEquals(LdapLoginFailed.Reason.INVALID_CREDENTIALS, refusal(ldaps, "alice", "wrong"));
+    }
+  }
+
+  @Test
+  void aCertificateNotTrustedOrNotForTheHostIsAnOutage() throws Exception {
+    // The JVM's own trust store does not know the test certificate.
+    try (LdapDirectory untrusted = new LdapDirectory(tls(slapd.ldapsUrl(), false, null));
+        LdapDirectory untrustedStartTls = new LdapDirectory(tls(slapd.url(), true, null));
+        // Trusted, but issued for 127.0.0.1, not localhost.
+        LdapDirectory wrongHost = new LdapDirectory(tls(slapd.ldapsUrl().replace("127.0.0.1", "localhost"), false,
+            slapd.certificateFile().toString()))) {
+      for (LdapDirectory d : List.of(untrusted, untrustedStartTls, wrongHost)) {
+        LdapLoginFailed f = failure(d, "alice", "alice-pw");
+        assertEquals(LdapLoginFailed.Reason.UNAVAILABLE, f.reason());
+        assertTrue(f.getMessage().contains(d == wrongHost ? "Hostname verification failed" : "PKIX path building failed"),
+            f.getMessage());
+      }
+    }
   }
 
   @Test
