@@ -223,6 +223,20 @@ class AssumeRoleWithLdapIdentityTest {
   }
 
   @Test
+  void anLdapSessionIsRevokedLikeAnyOther() throws Exception {
+    StsClient.Response first = login("erin", "erin-pw");
+    StsClient.Response second = login("erin", "erin-pw");
+    String key = first.credentials("AssumeRoleWithLDAPIdentity").accessKeyId();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int exit = dev.tokengate.proxy.cli.RevokeCommand.run(java.util.List.of("--endpoint", PROXY.endpoint(),
+        "--data-dir", PROXY.dataDir().toString(), "--session", key), Map.of(),
+        new java.io.PrintStream(out, true), new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
+    assertEquals(0, exit, out.toString());
+    session(first).fails("AccessDenied", "s3api", "list-objects-v2", "--bucket", "ldap-bucket");
+    assertEquals(0, session(second).run("s3api", "list-objects-v2", "--bucket", "ldap-bucket").exitCode());
+  }
+
+  @Test
   void durationSecondsIsBoundedByTheRole() throws Exception {
     StsClient.Response quarter = login("alice", "alice-pw", "DurationSeconds", "900");
     Instant expires = Instant.parse(quarter.xml().at("/AssumeRoleWithLDAPIdentityResult/Credentials/Expiration").asText());
