@@ -169,6 +169,30 @@ class AssumeRoleWithLdapIdentityTest {
   }
 
   @Test
+  void minioJavasOwnLdapProviderGetsASessionTheMinioClientUses() throws Exception {
+    // MinIO's client, as its users call it: POST with the parameters in the query string.
+    io.minio.credentials.Provider provider =
+        new io.minio.credentials.LdapIdentityProvider(PROXY.endpoint(), "alice", "alice-pw", 900, null, null);
+    io.minio.credentials.Credentials creds = provider.fetch();
+    assertTrue(creds.accessKey().startsWith("ASIA"), creds.accessKey());
+    io.minio.MinioClient minio = io.minio.MinioClient.builder().endpoint(PROXY.endpoint())
+        .credentialsProvider(provider).region("us-east-1").build();
+    int listed = 0;
+    for (var item : minio.listObjects(io.minio.ListObjectsArgs.builder().bucket("ldap-bucket").prefix("docs/")
+        .recursive(true).build())) {
+      listed += item.get().objectName().equals("docs/file.txt") ? 1 : 0;
+    }
+    assertEquals(1, listed);
+    io.minio.errors.ErrorResponseException denied = org.junit.jupiter.api.Assertions.assertThrows(
+        io.minio.errors.ErrorResponseException.class, () -> minio.putObject(io.minio.PutObjectArgs.builder()
+            .bucket("ldap-bucket").object("docs/minio.txt")
+            .stream(new java.io.ByteArrayInputStream(new byte[] {1}), 1, -1).build()));
+    assertEquals("AccessDenied", denied.errorResponse().code());
+    org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+        () -> new io.minio.credentials.LdapIdentityProvider(PROXY.endpoint(), "alice", "wrong", null).fetch());
+  }
+
+  @Test
   void theFirstMappingInConfigurationOrderWinsUnlessRoleArnPicksAnother() throws Exception {
     // erin is in readers and writers: readers comes first.
     assertEquals("arn:aws:sts::" + ACCOUNT + ":assumed-role/ldap-readers/erin", arn(login("erin", "erin-pw")));
