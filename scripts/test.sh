@@ -11,6 +11,8 @@ command -v rclone >/dev/null 2>&1 || need+=(rclone)
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || need+=(python3-boto3)
 # The etcd state engine's tests start a real etcd on loopback.
 [ -x /usr/bin/etcd ] || need+=(etcd-server)
+# AssumeRoleWithLDAPIdentity's tests start a real OpenLDAP slapd on loopback (harness/Slapd.java).
+[ -x /usr/sbin/slapd ] || need+=(slapd)
 # What the ceph/s3-tests gate (conformance/run.sh) runs the suite with.
 /usr/bin/python3 -c 'import pytest, xdist, pytest_timeout, munch, isodate, pytz, requests, dateutil, yaml' \
   >/dev/null 2>&1 || need+=(python3-pytest python3-pytest-xdist python3-pytest-timeout python3-munch
@@ -22,6 +24,8 @@ if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
+  # No system directory: the package must not configure or start a slapd of its own on port 389.
+  echo 'slapd slapd/no_configuration boolean true' | $SUDO debconf-set-selections
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 

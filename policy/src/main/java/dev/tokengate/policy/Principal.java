@@ -88,6 +88,17 @@ public record Principal(
         providerArn);
   }
 
+  /** The {@code Federated} name of the LDAP directory (MinIO's STS extension); no ARN names it. */
+  public static final String LDAP_PROVIDER = "ldap";
+
+  /**
+   * A user the LDAP directory authenticated, calling AssumeRoleWithLDAPIdentity; a role's trust
+   * policy names it {@code {"Federated": "ldap"}}; {@code username} is its {@code aws:userid}.
+   */
+  public static Principal ldap(String accountId, String username) {
+    return new Principal(LDAP_PROVIDER, PrincipalType.LDAP_USER, accountId, username, null, null, null);
+  }
+
   /** The account root {@code arn:aws:iam::ACCOUNT:root}. */
   public static Principal root(String accountId) {
     return new Principal("arn:aws:iam::" + accountId + ":root", PrincipalType.ACCOUNT, accountId,

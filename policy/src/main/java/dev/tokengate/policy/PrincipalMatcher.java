@@ -133,7 +133,7 @@ final class PrincipalMatcher {
           return Match.DIRECT;
         }
       }
-      case WEB_IDENTITY, SAML_USER -> {
+      case WEB_IDENTITY, SAML_USER, LDAP_USER -> {
         // Exact ARN, as AWS compares it. A provider is no member of the account: "root" does not
         // name it (the account-delegation rule below would otherwise apply).
         if (federated.contains(principal.arn())) {

@@ -13,6 +13,11 @@ public enum PrincipalType {
   WEB_IDENTITY("WebIdentityUser"),
   /** The holder of a SAML assertion calling AssumeRoleWithSAML: as {@link #WEB_IDENTITY}, for SAML. */
   SAML_USER("SAMLUser"),
+  /**
+   * A user of the LDAP directory calling AssumeRoleWithLDAPIdentity: as {@link #WEB_IDENTITY}; a
+   * trust policy names it {@code {"Federated": "ldap"}}.
+   */
+  LDAP_USER("LDAPUser"),
   ANONYMOUS("Anonymous");
 
   private final String awsName;

@@ -52,6 +52,18 @@ class FederatedPrincipalTest {
   }
 
   @Test
+  void federatedLdapNamesTheDirectorysUsersOnly() {
+    Principal ldapUser = Principal.ldap("123456789012", "alice");
+    assertEquals(PrincipalType.LDAP_USER, ldapUser.type());
+    assertEquals("LDAPUser", ldapUser.type().awsName());
+    assertTrue(evaluate(trust("{\"Federated\":\"ldap\"}", null), ldapUser).allowed());
+    // Neither an OIDC provider's bearer nor the account names it, and "ldap" names no token bearer.
+    assertFalse(evaluate(trust("{\"Federated\":\"" + PROVIDER + "\"}", null), ldapUser).allowed());
+    assertFalse(evaluate(trust("{\"AWS\":\"arn:aws:iam::123456789012:root\"}", null), ldapUser).allowed());
+    assertFalse(evaluate(trust("{\"Federated\":\"ldap\"}", null), Principal.webIdentity(PROVIDER, "alice")).allowed());
+  }
+
+  @Test
   void aFederatedPrincipalNamesNoIamCaller() {
     Decision d = evaluate(trust("{\"Federated\":\"" + PROVIDER + "\"}", null),
         Principal.user("123456789012", "alice", "AIDAEXAMPLE"));

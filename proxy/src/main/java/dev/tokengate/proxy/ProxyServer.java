@@ -35,6 +35,8 @@ import dev.tokengate.proxy.authz.RequestContextFactory;
 import dev.tokengate.proxy.pipeline.GracefulDrain;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
 import dev.tokengate.proxy.iam.IamService;
+import dev.tokengate.proxy.ldap.LdapDirectory;
+import dev.tokengate.proxy.ldap.LdapRoleMappings;
 import dev.tokengate.proxy.identity.FederationProviders;
 import dev.tokengate.proxy.iam.PolicySimulation;
 import dev.tokengate.proxy.pipeline.ProxyServices;
@@ -131,6 +133,8 @@ public final class ProxyServer implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   /** AssumeRoleWithWebIdentity's providers and their issuers' keys (null until started). */
   private IssuerKeys issuerKeys;
+  /** AssumeRoleWithLDAPIdentity's directory; null when the configuration has no {@code ldap:}. */
+  private LdapDirectory ldap;
 
   private ProxyServer(ProxyConfig config, Clock clock) throws IOException, InterruptedException {
     // Absolute and normalised: S3Proxy refuses a base directory with "./" in it (InvalidRequest).
@@ -197,6 +201,12 @@ public final class ProxyServer implements AutoCloseable {
         LOG.warn("federation.allowInsecureHttpIssuers is on: OIDC issuers may be fetched over plain http");
       }
       this.issuerKeys = new IssuerKeys(clock, insecureIssuers);
+      if (config.ldap() != null) {
+        if (config.ldap().allowInsecurePlainLdap() && !config.ldap().ldaps() && !config.ldap().startTls()) {
+          LOG.warn("ldap.allowInsecurePlainLdap is on: LDAP passwords cross the network in clear");
+        }
+        this.ldap = new LdapDirectory(config.ldap());
+      }
       ProxyServices services =
               new ProxyServices(
                   credentials,
@@ -204,7 +214,8 @@ public final class ProxyServer implements AutoCloseable {
                       Service.STS,
                       new MeteredQueryApi(new StsService(identities, permissions, contexts, sealer, messages,
                           new AccessKeys(random), new Totp(6), mfaLedger, clock, federation,
-                          new IdTokenVerifier(issuerKeys, clock)), "sts", metrics),
+                          new IdTokenVerifier(issuerKeys, clock), ldap,
+                          ldap == null ? null : new LdapRoleMappings(config.ldap().roleMappings())), "sts", metrics),
                       Service.IAM,
                       new MeteredQueryApi(new IamService(identities, permissions, contexts,
                           new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
@@ -252,6 +263,7 @@ public final class ProxyServer implements AutoCloseable {
       shutdownLoops();
       metrics.close();
       closeIssuerKeys();
+      closeLdap();
       mfaLedger.close();
       federation.close();
       pruner.shutdownNow();
@@ -387,6 +399,7 @@ public final class ProxyServer implements AutoCloseable {
     pool.close();
     shutdownLoops();
     closeIssuerKeys();
+    closeLdap();
     mfaLedger.close();
     federation.close();
     pruner.shutdownNow();
@@ -461,6 +474,12 @@ public final class ProxyServer implements AutoCloseable {
           : EmbeddedStateStore.open(dataDir);
     } catch (StateException e) {
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private void closeLdap() {
+    if (ldap != null) {
+      ldap.close();
     }
   }
 

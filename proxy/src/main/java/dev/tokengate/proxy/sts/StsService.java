@@ -8,6 +8,8 @@ import dev.tokengate.proxy.identity.AccessKeys;
 import dev.tokengate.proxy.identity.Caller;
 import dev.tokengate.proxy.identity.FederationProviders;
 import dev.tokengate.proxy.identity.IdentityStore;
+import dev.tokengate.proxy.ldap.LdapDirectory;
+import dev.tokengate.proxy.ldap.LdapRoleMappings;
 import dev.tokengate.proxy.token.KeyringAead;
 import dev.tokengate.proxy.webidentity.IdTokenVerifier;
 import java.time.Clock;
@@ -32,6 +34,8 @@ public final class StsService implements QueryApi {
   /** Null when no providers are wired in (AssumeRoleWithWebIdentity is then NotImplemented). */
   private final AssumeRoleWithWebIdentityAction webIdentity;
   private final AssumeRoleWithSamlAction assumeRoleWithSaml;
+  /** Null when no {@code ldap:} is configured (AssumeRoleWithLDAPIdentity is then NotImplemented). */
+  private final AssumeRoleWithLdapIdentityAction ldapIdentity;
 
   public StsService(
       IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts, SessionSealer sealer,
@@ -44,6 +48,14 @@ public final class StsService implements QueryApi {
       IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts, SessionSealer sealer,
       AuthorizationMessages messages, AccessKeys keys, MfaVerifier mfa, MfaCodeLedger ledger, Clock clock,
       FederationProviders providers, IdTokenVerifier verifier) {
+    this(identities, permissions, contexts, sealer, messages, keys, mfa, ledger, clock, providers, verifier, null, null);
+  }
+
+  /** With AssumeRoleWithLDAPIdentity too: logins against {@code directory}, roles by {@code ldapRoles}. */
+  public StsService(
+      IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts, SessionSealer sealer,
+      AuthorizationMessages messages, AccessKeys keys, MfaVerifier mfa, MfaCodeLedger ledger, Clock clock,
+      FederationProviders providers, IdTokenVerifier verifier, LdapDirectory directory, LdapRoleMappings ldapRoles) {
     this.identities = identities;
     this.messages = messages;
     this.permissions = new StsPermissions(permissions, contexts);
@@ -54,11 +66,13 @@ public final class StsService implements QueryApi {
     this.webIdentity = providers == null || verifier == null ? null
         : new AssumeRoleWithWebIdentityAction(identities, providers, verifier, this.permissions, issuer, clock);
     this.assumeRoleWithSaml = new AssumeRoleWithSamlAction(identities, providers, this.permissions, issuer, clock);
+    this.ldapIdentity = directory == null || ldapRoles == null ? null
+        : new AssumeRoleWithLdapIdentityAction(identities, directory, ldapRoles, this.permissions, issuer, clock);
   }
 
   /**
-   * AssumeRoleWithWebIdentity may wait on the issuer's keys: it completes later, off the event
-   * loop; every other action completes at once.
+   * AssumeRoleWithWebIdentity may wait on the issuer's keys and AssumeRoleWithLDAPIdentity on the
+   * directory: they complete later, off the event loop; every other action completes at once.
    */
   @Override
   public CompletableFuture<byte[]> handleAsync(StsRequest request, Caller caller, CallFacts facts, String requestId) {
@@ -66,6 +80,12 @@ public final class StsService implements QueryApi {
         && StsRequest.VERSION.equals(request.version())) {
       // Unsigned, as on AWS: the token is the credential, a signature (if any) adds nothing.
       return webIdentity.handle(request, facts)
+          .thenApply(result -> QueryXml.response(StsXmlNamespace.STS, request.action(), result, requestId));
+    }
+    if (ldapIdentity != null && AssumeRoleWithLdapIdentityAction.ACTION.equals(request.action())
+        && StsRequest.VERSION.equals(request.version())) {
+      // Unsigned, as MinIO takes it: the username and password are the credential.
+      return ldapIdentity.handle(request, facts)
           .thenApply(result -> QueryXml.response(StsXmlNamespace.STS, request.action(), result, requestId));
     }
     return QueryApi.super.handleAsync(request, caller, facts, requestId);
@@ -87,6 +107,10 @@ public final class StsService implements QueryApi {
     if (action.equals("AssumeRoleWithSAML")) {
       // Unsigned, as on AWS: the SAML response is the credential (a signature, if any, is ignored).
       return QueryXml.response(StsXmlNamespace.STS, action, assumeRoleWithSaml.handle(request, facts), requestId);
+    }
+    if (action.equals(AssumeRoleWithLdapIdentityAction.ACTION)) {
+      // Reached only when no directory is configured (handleAsync answers it otherwise).
+      throw new StsException(StsError.NOT_IMPLEMENTED, action + " is not enabled: the configuration has no ldap: section.");
     }
     if (caller == null) {
       throw new StsException(StsError.MISSING_AUTHENTICATION_TOKEN, "Request is missing Authentication Token");

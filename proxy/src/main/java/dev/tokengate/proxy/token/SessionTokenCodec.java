@@ -128,6 +128,7 @@ final class SessionTokenCodec {
       case ANONYMOUS -> 4;
       case WEB_IDENTITY -> 5; // no session has it (a token's bearer gets an assumed role); coded for totality
       case SAML_USER -> 6; // likewise
+      case LDAP_USER -> 7; // likewise
     };
   }
 
@@ -141,6 +142,7 @@ final class SessionTokenCodec {
       case 4 -> PrincipalType.ANONYMOUS;
       case 5 -> PrincipalType.WEB_IDENTITY;
       case 6 -> PrincipalType.SAML_USER;
+      case 7 -> PrincipalType.LDAP_USER;
       default -> throw new IOException("unknown principal type " + code);
     };
   }

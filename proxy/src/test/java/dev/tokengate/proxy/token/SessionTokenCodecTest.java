@@ -169,7 +169,7 @@ class SessionTokenCodecTest {
 
     int at = principalTypeOffset(bare());
     assertEquals(1, encoded[at], "USER is wire code 1");
-    for (int unknown : new int[] {7, 8, 127, 128, 255}) {
+    for (int unknown : new int[] {8, 9, 127, 128, 255}) {
       byte[] type = encoded.clone();
       type[at] = (byte) unknown;
       IOException e = assertThrows(IOException.class, () -> SessionTokenCodec.decode(type), "code " + unknown);
@@ -191,6 +191,7 @@ class SessionTokenCodecTest {
     pinned.put(PrincipalType.ANONYMOUS, 4);
     pinned.put(PrincipalType.WEB_IDENTITY, 5);
     pinned.put(PrincipalType.SAML_USER, 6);
+    pinned.put(PrincipalType.LDAP_USER, 7);
     assertEquals(java.util.EnumSet.allOf(PrincipalType.class), pinned.keySet(), "every principal type has a pinned code");
     for (Map.Entry<PrincipalType, Integer> e : pinned.entrySet()) {
       assertEquals(e.getValue(), SessionTokenCodec.wireCode(e.getKey()), e.getKey().name());
