@@ -32,6 +32,8 @@ import dev.tokengate.proxy.cors.BucketCorsStore;
 import dev.tokengate.proxy.tagging.BucketTaggingStore;
 import dev.tokengate.proxy.authz.PermissionResolver;
 import dev.tokengate.proxy.authz.RequestContextFactory;
+import dev.tokengate.proxy.audit.AuditTrail;
+import dev.tokengate.proxy.audit.AuditedQueryApi;
 import dev.tokengate.proxy.pipeline.GracefulDrain;
 import dev.tokengate.proxy.pipeline.ProxyInitializer;
 import dev.tokengate.proxy.iam.IamService;
@@ -121,6 +123,7 @@ public final class ProxyServer implements AutoCloseable {
   private final Channel adminListener;
   private final ServerTlsContext tls;
   private final ProxyMetrics metrics = new ProxyMetrics();
+  private final AuditTrail audit;
   private final ScheduledExecutorService tlsReloader = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "tls-reload");
     t.setDaemon(true);
@@ -144,6 +147,7 @@ public final class ProxyServer implements AutoCloseable {
     // The file's identity providers are read first: a metadata file that cannot be used stops the start
     // before anything is opened.
     ConfiguredProviders configuredProviders = configuredProviders(config.federation(), clock);
+    this.audit = config.audit() == null ? AuditTrail.off() : openAudit(config, clock);
     this.admin = BootstrapAdmin.loadOrCreate(dataDir, random);
     this.state = openState(config.state(), dataDir);
     // Policies are checked before anything starts, so a bad one fails fast with its message.
@@ -212,15 +216,16 @@ public final class ProxyServer implements AutoCloseable {
                   credentials,
                   Map.of(
                       Service.STS,
-                      new MeteredQueryApi(new StsService(identities, permissions, contexts, sealer, messages,
+                      new AuditedQueryApi(new MeteredQueryApi(new StsService(identities, permissions, contexts, sealer, messages,
                           new AccessKeys(random), new Totp(6), mfaLedger, clock, federation,
                           new IdTokenVerifier(issuerKeys, clock), ldap,
                           ldap == null ? null : new LdapRoleMappings(config.ldap().roleMappings())), "sts", metrics),
+                          "sts", audit),
                       Service.IAM,
-                      new MeteredQueryApi(new IamService(identities, permissions, contexts,
+                      new AuditedQueryApi(new MeteredQueryApi(new IamService(identities, permissions, contexts,
                           new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
                           revocations, keyring, mfaLedger, clock, insecureIssuers, federation.configured()),
-                          "iam", metrics)),
+                          "iam", metrics), "iam", audit)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
                   unmodifiableRegions,
@@ -237,7 +242,8 @@ public final class ProxyServer implements AutoCloseable {
                   backendRequests,
                   new PostObjectAuthenticator(credentials, config.acceptSigV2(), unmodifiableRegions, clock),
                   new AclLookup(new BackendFetch(pool), backendRequests, System::nanoTime),
-                  metrics);
+                  metrics,
+                  audit);
       this.tls = config.tls() == null ? null : openTls(config.tls(), dataDir, clock, random);
       this.listener = config.plainHttp()
           ? bind(new ProxyInitializer(services, config.limits(), null, drain), config.listenHost(), config.listenPort())
@@ -262,6 +268,7 @@ public final class ProxyServer implements AutoCloseable {
       tlsReloader.shutdownNow();
       shutdownLoops();
       metrics.close();
+      audit.close();
       closeIssuerKeys();
       closeLdap();
       mfaLedger.close();
@@ -413,7 +420,16 @@ public final class ProxyServer implements AutoCloseable {
     if (embedded != null) {
       embedded.close();
     }
+    audit.close(); // after the drain: the last requests' records are in
     metrics.close();
+  }
+
+  private static AuditTrail openAudit(ProxyConfig config, Clock clock) throws IOException {
+    try {
+      return AuditTrail.open(config.audit(), config.region(), clock);
+    } catch (IOException e) {
+      throw new IOException("cannot open the audit log audit.file " + config.audit().file() + ": " + e.getMessage(), e);
+    }
   }
 
   private static ConfiguredProviders configuredProviders(FederationConfig config, Clock clock) throws IOException {

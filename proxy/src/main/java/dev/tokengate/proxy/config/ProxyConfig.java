@@ -46,6 +46,7 @@ import java.util.regex.Pattern;
  * limits: {...}                 # timeouts and sizes per client; see LimitsConfig
  * state: {engine: etcd, ...}    # where identities live; see StateConfig
  * federation: {...}             # OIDC and SAML providers; see FederationConfig
+ * audit: {file: PATH}           # CloudTrail-shaped JSON lines (absent: off); see AuditConfig
  * ldap: {...}                   # the directory of AssumeRoleWithLDAPIdentity (absent: off); see LdapConfig
  * users: [...]                  # see UserConfig
  * roles: [...]                  # see RoleConfig
@@ -70,7 +71,8 @@ public record ProxyConfig(
     @JsonProperty("federation") FederationConfig federation,
     @JsonProperty("tls") TlsConfig tls,
     @JsonProperty("admin") AdminConfig admin,
-    @JsonProperty("ldap") LdapConfig ldap) {
+    @JsonProperty("ldap") LdapConfig ldap,
+    @JsonProperty("audit") AuditConfig audit) {
 
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,32}");
@@ -95,13 +97,13 @@ public record ProxyConfig(
   /** The defaults: loopback, any port, ./data, embedded backend, no users but the bootstrap admin. */
   public static ProxyConfig defaults() {
     return new ProxyConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   /** The defaults with a listen address and a data directory. */
   public static ProxyConfig of(String listen, String dataDir) {
     return new ProxyConfig(listen, dataDir, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   /**
@@ -112,13 +114,13 @@ public record ProxyConfig(
     return new ProxyConfig(fixedPorts ? "127.0.0.1:9000" : "127.0.0.1:0", null, null, null, null, null, null, null,
         null, null, null, null, null, null, null,
         new TlsConfig(fixedPorts ? "127.0.0.1:9443" : "127.0.0.1:0", null, null, null),
-        new AdminConfig(fixedPorts ? "127.0.0.1:9100" : "127.0.0.1:0", null, null), null);
+        new AdminConfig(fixedPorts ? "127.0.0.1:9100" : "127.0.0.1:0", null, null), null, null);
   }
 
   /** This configuration with HTTPS (and the admin listener) as given. */
   public ProxyConfig withListeners(TlsConfig tls, AdminConfig admin) {
     return new ProxyConfig(listen, dataDir, region, accountId, backend, users, roles, shadowMode, acceptSigV2,
-        virtualHostDomains, backendTimeouts, backendCircuitBreaker, limits, state, federation, tls, admin, ldap);
+        virtualHostDomains, backendTimeouts, backendCircuitBreaker, limits, state, federation, tls, admin, ldap, audit);
   }
 
   public static ProxyConfig load(Path file) throws IOException {
@@ -186,6 +188,9 @@ public record ProxyConfig(
     federation.problems("federation", problems);
     if (ldap != null) {
       ldap.problems("ldap", problems);
+    }
+    if (audit != null) {
+      audit.problems("audit", problems);
     }
     Set<String> keyIds = new HashSet<>();
     Set<String> userNames = new HashSet<>();

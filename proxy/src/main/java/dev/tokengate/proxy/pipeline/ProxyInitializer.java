@@ -148,6 +148,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("queryApis", new QueryApiHandler(services.queryApis()))
         .addLast("model", new S3RequestModeler(services.virtualHosts()))
         .addLast("metrics", new RequestMetrics(services.metrics()))
+        .addLast("audit", new AuditRecorder(services.audit()))
         .addLast("authorize", new RequestAuthorizer(
             services.permissions(), services.bucketPolicies(), services.contexts(), services.messages(),
             services.shadowMode(), services.acls(), services.metrics()))

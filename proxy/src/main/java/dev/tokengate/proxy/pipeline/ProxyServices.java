@@ -1,5 +1,6 @@
 package dev.tokengate.proxy.pipeline;
 
+import dev.tokengate.proxy.audit.AuditTrail;
 import dev.tokengate.proxy.metrics.ProxyMetrics;
 import dev.tokengate.proxy.authz.AuthorizationMessages;
 import dev.tokengate.proxy.authz.BucketPolicyStore;
@@ -47,4 +48,5 @@ public record ProxyServices(
     BackendRequestFactory backendRequests,
     PostObjectAuthenticator postUploads,
     AclLookup acls,
-    ProxyMetrics metrics) {}
+    ProxyMetrics metrics,
+    AuditTrail audit) {}

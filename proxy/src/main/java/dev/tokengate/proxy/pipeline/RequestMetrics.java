@@ -34,6 +34,11 @@ public final class RequestMetrics extends ChannelDuplexHandler {
     }
   }
 
+  /** The operation's AWS name ({@code PutObject}), as metrics and the audit trail name it. */
+  static String operationName(S3Operation operation) {
+    return NAMES.get(operation);
+  }
+
   private final ProxyMetrics metrics;
   private boolean connected;
   /** The request in flight (one at a time: {@link PipelinedRequestHolder}), or null. */
