@@ -34,9 +34,13 @@ public final class Main {
           System.err));
     }
     ProxyConfig config = ProxyConfig.defaults();
+    Path configFile = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--config" -> config = ProxyConfig.load(Path.of(requireValue(args, ++i, "--config")));
+        case "--config" -> {
+          configFile = Path.of(requireValue(args, ++i, "--config"));
+          config = ProxyConfig.load(configFile);
+        }
         case "--help", "-h" -> {
           System.out.println("usage: java -jar tokengate.jar [--config tokengate.yaml]");
           return;
@@ -59,6 +63,9 @@ public final class Main {
       }
       config = ProxyConfig.runDefaults(false);
       server = ProxyServer.start(config, Clock.systemUTC());
+    }
+    if (configFile != null) {
+      server.watchConfig(configFile, java.time.Duration.ofSeconds(2));
     }
     printBanner(server);
     ProxyServer running = server;

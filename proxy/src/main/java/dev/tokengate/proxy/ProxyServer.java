@@ -124,6 +124,8 @@ public final class ProxyServer implements AutoCloseable {
   private final ServerTlsContext tls;
   private final ProxyMetrics metrics = new ProxyMetrics();
   private final AuditTrail audit;
+  private final Clock clock;
+  private volatile ConfigReloader reloader;
   private final ScheduledExecutorService tlsReloader = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "tls-reload");
     t.setDaemon(true);
@@ -144,6 +146,7 @@ public final class ProxyServer implements AutoCloseable {
     Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
     SecureRandom random = new SecureRandom();
     this.shutdownGrace = Duration.ofSeconds(config.limits().shutdownGraceSeconds());
+    this.clock = clock;
     // The file's identity providers are read first: a metadata file that cannot be used stops the start
     // before anything is opened.
     ConfiguredProviders configuredProviders = configuredProviders(config.federation(), clock);
@@ -224,7 +227,7 @@ public final class ProxyServer implements AutoCloseable {
                       Service.IAM,
                       new AuditedQueryApi(new MeteredQueryApi(new IamService(identities, permissions, contexts,
                           new PolicySimulation(identities, permissions, bucketPolicies, contexts), random,
-                          revocations, keyring, mfaLedger, clock, insecureIssuers, federation.configured()),
+                          revocations, keyring, mfaLedger, clock, insecureIssuers, federation::configured),
                           "iam", metrics), "iam", audit)),
                   new SignatureVerifier(clock, keys),
                   config.acceptSigV2() ? new SigV2Verifier(clock) : null,
@@ -387,6 +390,9 @@ public final class ProxyServer implements AutoCloseable {
       return;
     }
     serving = false;
+    if (reloader != null) {
+      reloader.close();
+    }
     for (Channel channel : new Channel[] {listener, tlsListener, adminListener}) {
       if (channel != null) {
         channel.close().syncUninterruptibly();
@@ -422,6 +428,30 @@ public final class ProxyServer implements AutoCloseable {
     }
     audit.close(); // after the drain: the last requests' records are in
     metrics.close();
+  }
+
+  /**
+   * Reloads the file this server was started from when it changes: its users, roles, policies and
+   * identity providers take effect for the next request; a file that does not load, or names a
+   * policy or provider that cannot be used, changes nothing. Listeners, backend, state and limits
+   * take a restart.
+   */
+  public void watchConfig(Path file, Duration every) throws IOException {
+    reloader = new ConfigReloader(file, every, next -> {
+      ConfiguredProviders providers = ConfiguredProviders.of(next.federation(), clock.instant());
+      identities.reload(next);
+      try {
+        federation.reload(providers);
+      } catch (StateException e) {
+        throw new IllegalArgumentException("identity providers: " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /** Reloads taken and changed files refused, for tests and logs. */
+  public long[] reloads() {
+    ConfigReloader r = reloader;
+    return r == null ? new long[] {0, 0} : new long[] {r.applied(), r.refused()};
   }
 
   private static AuditTrail openAudit(ProxyConfig config, Clock clock) throws IOException {

@@ -52,7 +52,7 @@ public final class IamService implements QueryApi {
       PolicySimulation simulation, SecureRandom random, RevocationList revocations, SharedKeyring keyring,
       MfaCodeLedger mfaLedger, Clock clock) {
     this(identities, permissions, contexts, simulation, random, revocations, keyring, mfaLedger, clock, false,
-        ConfiguredProviders.none());
+        () -> ConfiguredProviders.none());
   }
 
   /**
@@ -61,7 +61,8 @@ public final class IamService implements QueryApi {
    */
   public IamService(IdentityStore identities, PermissionResolver permissions, RequestContextFactory contexts,
       PolicySimulation simulation, SecureRandom random, RevocationList revocations, SharedKeyring keyring,
-      MfaCodeLedger mfaLedger, Clock clock, boolean allowInsecureHttpIssuers, ConfiguredProviders configuredProviders) {
+      MfaCodeLedger mfaLedger, Clock clock, boolean allowInsecureHttpIssuers,
+      java.util.function.Supplier<ConfiguredProviders> configuredProviders) {
     this.identities = identities;
     this.permissions = permissions;
     this.contexts = contexts;

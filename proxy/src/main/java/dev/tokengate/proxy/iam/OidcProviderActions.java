@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -37,12 +38,12 @@ final class OidcProviderActions {
   private final boolean allowInsecureHttp;
 
   /** The configuration file's providers: listed and read, never changed here. */
-  private final ConfiguredProviders configured;
+  private final Supplier<ConfiguredProviders> configuredNow;
 
-  OidcProviderActions(IamState state, boolean allowInsecureHttp, ConfiguredProviders configured) {
+  OidcProviderActions(IamState state, boolean allowInsecureHttp, Supplier<ConfiguredProviders> configured) {
     this.state = state;
     this.allowInsecureHttp = allowInsecureHttp;
-    this.configured = configured;
+    this.configuredNow = configured;
   }
 
   Map<String, Object> createOpenIDConnectProvider(IamCall call) throws StsException {
@@ -53,7 +54,7 @@ final class OidcProviderActions {
     List<String> clientIds = clientIds(call.request().list("ClientIDList"));
     List<String> thumbprints = thumbprints(call.request().list("ThumbprintList"));
     Map<String, String> tags = ProviderTags.of(call);
-    if (configured.oidc(hostAndPath).isPresent()) {
+    if (configuredNow.get().oidc(hostAndPath).isPresent()) {
       throw new StsException(StsError.ENTITY_ALREADY_EXISTS, "Provider with url " + url + " already exists.");
     }
     if (state.list(StoredIdentities.OIDC_PROVIDERS, StoredOidcProvider.class).size() >= PROVIDERS) {
@@ -84,12 +85,12 @@ final class OidcProviderActions {
   Map<String, Object> listOpenIDConnectProviders(IamCall call) throws StsException {
     call.authorize("*"); // the action has no resource type: AWS evaluates it on "*"
     List<Map<String, Object>> arns = new ArrayList<>();
-    for (StoredOidcProvider p : configured.oidc()) {
+    for (StoredOidcProvider p : configuredNow.get().oidc()) {
       arns.add(Map.of("Arn", FederationProviders.oidcArn(call.accountId(), FederationProviders.hostAndPath(p.url()))));
     }
     for (StoredOidcProvider p : state.list(StoredIdentities.OIDC_PROVIDERS, StoredOidcProvider.class)) {
       String hostAndPath = FederationProviders.hostAndPath(p.url());
-      if (configured.oidc(hostAndPath).isEmpty()) { // shadowed by the file's
+      if (configuredNow.get().oidc(hostAndPath).isEmpty()) { // shadowed by the file's
         arns.add(Map.of("Arn", FederationProviders.oidcArn(call.accountId(), hostAndPath)));
       }
     }
@@ -246,14 +247,14 @@ final class OidcProviderActions {
     String arn = arn(call);
     call.authorize(arn);
     String key = key(call, arn);
-    Optional<StoredOidcProvider> fromFile = configured.oidc(hostAndPath(call, arn));
+    Optional<StoredOidcProvider> fromFile = configuredNow.get().oidc(hostAndPath(call, arn));
     return fromFile.isPresent() ? fromFile.get()
         : state.read(key, StoredOidcProvider.class).orElseThrow(() -> notFound(arn));
   }
 
   /** The file's providers change with the file only. */
   private void unmodifiable(IamCall call, String arn) throws StsException {
-    if (configured.oidc(hostAndPath(call, arn)).isPresent()) {
+    if (configuredNow.get().oidc(hostAndPath(call, arn)).isPresent()) {
       throw new StsException(StsError.UNMODIFIABLE_ENTITY, "The OpenIDConnect provider " + arn
           + " is defined in the configuration file; change it there.");
     }

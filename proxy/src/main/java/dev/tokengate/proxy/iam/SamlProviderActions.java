@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -29,11 +30,11 @@ final class SamlProviderActions {
   private final IamState state;
 
   /** The configuration file's providers: listed and read, never changed here. */
-  private final ConfiguredProviders configured;
+  private final Supplier<ConfiguredProviders> configuredNow;
 
-  SamlProviderActions(IamState state, ConfiguredProviders configured) {
+  SamlProviderActions(IamState state, Supplier<ConfiguredProviders> configured) {
     this.state = state;
-    this.configured = configured;
+    this.configuredNow = configured;
   }
 
   Map<String, Object> createSAMLProvider(IamCall call) throws StsException {
@@ -43,7 +44,7 @@ final class SamlProviderActions {
     call.authorize(arn);
     SamlMetadata metadata = SamlMetadata.parse(document);
     Map<String, String> tags = ProviderTags.of(call);
-    if (configured.saml(name).isPresent()) {
+    if (configuredNow.get().saml(name).isPresent()) {
       throw new StsException(StsError.ENTITY_ALREADY_EXISTS, "SAMLProvider " + name + " already exists.");
     }
     if (state.list(StoredIdentities.SAML_PROVIDERS, StoredSamlProvider.class).size() >= PROVIDERS) {
@@ -73,9 +74,9 @@ final class SamlProviderActions {
   Map<String, Object> listSAMLProviders(IamCall call) throws StsException {
     call.authorize("*"); // the action has no resource type: AWS evaluates it on "*"
     List<Map<String, Object>> entries = new ArrayList<>();
-    List<StoredSamlProvider> all = new ArrayList<>(configured.saml());
+    List<StoredSamlProvider> all = new ArrayList<>(configuredNow.get().saml());
     for (StoredSamlProvider p : state.list(StoredIdentities.SAML_PROVIDERS, StoredSamlProvider.class)) {
-      if (configured.saml(p.name()).isEmpty()) { // shadowed by the file's
+      if (configuredNow.get().saml(p.name()).isEmpty()) { // shadowed by the file's
         all.add(p);
       }
     }
@@ -163,14 +164,14 @@ final class SamlProviderActions {
     String arn = arn(call);
     call.authorize(arn);
     String key = key(call, arn);
-    Optional<StoredSamlProvider> fromFile = configured.saml(name(call, arn));
+    Optional<StoredSamlProvider> fromFile = configuredNow.get().saml(name(call, arn));
     return fromFile.isPresent() ? fromFile.get()
         : state.read(key, StoredSamlProvider.class).orElseThrow(() -> notFound(arn));
   }
 
   /** The file's providers change with the file only. */
   private void unmodifiable(IamCall call, String arn) throws StsException {
-    if (configured.saml(name(call, arn)).isPresent()) {
+    if (configuredNow.get().saml(name(call, arn)).isPresent()) {
       throw new StsException(StsError.UNMODIFIABLE_ENTITY, "The SAML provider " + arn
           + " is defined in the configuration file; change it there.");
     }

@@ -43,7 +43,7 @@ public final class FederationProviders implements AutoCloseable {
 
   private final StateStore state;
   private final String accountId;
-  private final ConfiguredProviders configured;
+  private volatile ConfiguredProviders configured;
   private final List<AutoCloseable> watches = new ArrayList<>();
   private volatile View view;
 
@@ -92,6 +92,22 @@ public final class FederationProviders implements AutoCloseable {
   /** The configuration file's layer. */
   public ConfiguredProviders configured() {
     return configured;
+  }
+
+  /**
+   * Takes the providers of a changed configuration file (the hot reload).
+   *
+   * @throws StateException when the store cannot be read; the providers in force stay
+   */
+  public synchronized void reload(ConfiguredProviders next) throws StateException {
+    ConfiguredProviders previous = configured;
+    configured = next;
+    try {
+      view = build();
+    } catch (StateException | RuntimeException e) {
+      configured = previous;
+      throw e;
+    }
   }
 
   /** A view that cannot be built leaves the last one in force. */

@@ -54,9 +54,11 @@ public final class IdentityStore {
       Map<String, StoredMfaDevice> mfaDevices, PolicyStore policies) {}
 
   private final String accountId;
-  private final Map<String, LongTermKey> configuredKeys = new HashMap<>();
-  private final Map<String, User> configuredUsers = new LinkedHashMap<>();
-  private final Map<String, Role> configuredRoles = new LinkedHashMap<>();
+  /** The configuration file's identities (and the bootstrap admin): replaced whole on a reload. */
+  private record Configured(Map<String, LongTermKey> keys, Map<String, User> users, Map<String, Role> roles) {}
+
+  private final BootstrapAdmin admin;
+  private volatile Configured configured;
   private final StateStore state;
   private final KeyUsage keyUsage;
   private volatile View view;
@@ -74,27 +76,10 @@ public final class IdentityStore {
     this.accountId = config.accountId();
     this.state = state;
     this.keyUsage = new KeyUsage(state);
-    if (admin != null) {
-      // The account root, as AWS's first credentials are: arn …:root, its user id the account id.
-      User adminUser = new User(admin.userName(), "/", "arn:aws:iam::" + accountId + ":root", accountId, Map.of(),
-          List.of(ADMINISTRATOR_ACCESS), null, null, null, Map.of());
-      configuredUsers.put(adminUser.name(), adminUser);
-      configuredKeys.put(admin.accessKeyId(), new LongTermKey(admin.accessKeyId(), admin.secretAccessKey(), adminUser));
-    }
-    for (UserConfig u : config.users()) {
-      User user = user(u.name(), u.path(), u.inlinePolicies(), u.managedPolicies(), u.permissionsBoundary(),
-          u.mfaSecret(), u.tags(), null);
-      configuredUsers.put(user.name(), user);
-      for (UserConfig.AccessKey k : u.accessKeys()) {
-        configuredKeys.put(k.id(), new LongTermKey(k.id(), k.secret(), user));
-      }
-    }
-    for (RoleConfig r : config.roles()) {
-      configuredRoles.put(r.name(), role(r.name(), r.path(), null, r.trustPolicyText(), r.inlinePolicies(),
-          r.managedPolicies(), r.permissionsBoundary(), r.maxSessionDuration(), r.tags()));
-    }
+    this.admin = admin;
+    this.configured = configured(config);
     try {
-      this.view = build();
+      this.view = build(configured);
       if (state != null) {
         state.watch("iam/", change -> refresh());
       }
@@ -110,16 +95,64 @@ public final class IdentityStore {
    */
   public synchronized void refresh() {
     try {
-      view = build();
+      view = build(configured);
     } catch (StateException | IllegalArgumentException e) {
       LOG.error("identities not updated, the last good view stays in force: {}", e.getMessage());
     }
   }
 
-  private View build() throws StateException {
-    Map<String, User> users = new LinkedHashMap<>(configuredUsers);
-    Map<String, Role> roles = new LinkedHashMap<>(configuredRoles);
-    Map<String, LongTermKey> keys = new HashMap<>(configuredKeys);
+  /**
+   * Takes the users and roles of a changed configuration file (the hot reload): in force for the
+   * next request, or, when one of them cannot be used, not at all.
+   *
+   * @throws IllegalArgumentException naming what cannot be used; the identities in force stay
+   */
+  public synchronized void reload(ProxyConfig config) {
+    if (!config.accountId().equals(accountId)) {
+      throw new IllegalArgumentException("accountId cannot change without a restart (" + accountId + " → "
+          + config.accountId() + ")");
+    }
+    Configured next = configured(config);
+    try {
+      View built = build(next);
+      configured = next;
+      view = built;
+    } catch (StateException e) {
+      throw new IllegalArgumentException("cannot read identities from the state store: " + e.getMessage(), e);
+    }
+  }
+
+  private Configured configured(ProxyConfig config) {
+    Map<String, LongTermKey> keys = new HashMap<>();
+    Map<String, User> users = new LinkedHashMap<>();
+    Map<String, Role> roles = new LinkedHashMap<>();
+    if (admin != null) {
+      // The account root, as AWS's first credentials are: arn …:root, its user id the account id.
+      User adminUser = new User(admin.userName(), "/", "arn:aws:iam::" + accountId + ":root", accountId, Map.of(),
+          List.of(ADMINISTRATOR_ACCESS), null, null, null, Map.of());
+      users.put(adminUser.name(), adminUser);
+      keys.put(admin.accessKeyId(), new LongTermKey(admin.accessKeyId(), admin.secretAccessKey(), adminUser));
+    }
+    for (UserConfig u : config.users()) {
+      User user = user(u.name(), u.path(), u.inlinePolicies(), u.managedPolicies(), u.permissionsBoundary(),
+          u.mfaSecret(), u.tags(), null);
+      users.put(user.name(), user);
+      for (UserConfig.AccessKey k : u.accessKeys()) {
+        keys.put(k.id(), new LongTermKey(k.id(), k.secret(), user));
+      }
+    }
+    for (RoleConfig r : config.roles()) {
+      roles.put(r.name(), role(r.name(), r.path(), null, r.trustPolicyText(), r.inlinePolicies(),
+          r.managedPolicies(), r.permissionsBoundary(), r.maxSessionDuration(), r.tags()));
+    }
+    return new Configured(Map.copyOf(keys), java.util.Collections.unmodifiableMap(users),
+        java.util.Collections.unmodifiableMap(roles));
+  }
+
+  private View build(Configured c) throws StateException {
+    Map<String, User> users = new LinkedHashMap<>(c.users());
+    Map<String, Role> roles = new LinkedHashMap<>(c.roles());
+    Map<String, LongTermKey> keys = new HashMap<>(c.keys());
     Map<String, StoredUser> storedUsers = new LinkedHashMap<>();
     Map<String, StoredRole> storedRoles = new LinkedHashMap<>();
     Map<String, StoredKey> storedKeys = new LinkedHashMap<>();
@@ -337,17 +370,17 @@ public final class IdentityStore {
 
   /** Whether the user comes from the configuration (the IAM API may not change it). */
   public boolean isConfiguredUser(String name) {
-    return configuredUsers.containsKey(name);
+    return configured.users().containsKey(name);
   }
 
   /** Whether the configuration gives the user this inline policy. */
   public boolean configuredPolicyOf(String userName, String policyName) {
-    User u = configuredUsers.get(userName);
+    User u = configured.users().get(userName);
     return u != null && u.inlinePolicies().containsKey(policyName);
   }
 
   public boolean isConfiguredRole(String name) {
-    return configuredRoles.containsKey(name);
+    return configured.roles().containsKey(name);
   }
 
   public Optional<StoredUser> storedUser(String name) {
@@ -365,7 +398,7 @@ public final class IdentityStore {
 
   /** The configured long-term keys of a user (always active). */
   public List<LongTermKey> configuredKeysOf(String userName) {
-    return configuredKeys.values().stream().filter(k -> k.owner().name().equals(userName)).toList();
+    return configured.keys().values().stream().filter(k -> k.owner().name().equals(userName)).toList();
   }
 
   /** The role an ARN of this account names ({@code arn:aws:iam::ACCT:role[/path/]NAME}). */
