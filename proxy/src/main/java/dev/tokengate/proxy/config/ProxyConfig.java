@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -124,10 +125,24 @@ public record ProxyConfig(
   }
 
   public static ProxyConfig load(Path file) throws IOException {
+    return load(file, System.getenv());
+  }
+
+  /** The file with the environment's {@code TOKENGATE_CONFIG_…} overrides ({@link EnvironmentOverrides}). */
+  public static ProxyConfig load(Path file, Map<String, String> env) throws IOException {
     ObjectMapper yaml =
         new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    ProxyConfig config = yaml.readValue(Files.readAllBytes(file), ProxyConfig.class);
+    JsonNode tree = yaml.readTree(Files.readAllBytes(file));
+    ObjectNode root = tree instanceof ObjectNode o ? o : yaml.createObjectNode();
+    if (tree != null && !tree.isMissingNode() && !tree.isNull() && !(tree instanceof ObjectNode)) {
+      throw new InvalidConfigException(file, List.of("the file must be a mapping of keys, got " + tree.getNodeType()));
+    }
+    List<String> overrides = EnvironmentOverrides.apply(root, env);
+    if (!overrides.isEmpty()) {
+      throw new InvalidConfigException(file, overrides);
+    }
+    ProxyConfig config = yaml.treeToValue(root, ProxyConfig.class);
     if (config == null) {
       return defaults();
     }

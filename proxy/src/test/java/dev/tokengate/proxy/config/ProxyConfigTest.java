@@ -168,6 +168,40 @@ class ProxyConfigTest {
   }
 
   @Test
+  void environmentVariablesOverrideTheFilesKeys() throws Exception {
+    Path file = dir.resolve("env.yaml");
+    Files.writeString(file, """
+        listen: 127.0.0.1:9000
+        backend: {endpoint: "http://127.0.0.1:9001", accessKey: FILEKEY, secretKey: file-secret-file-secret}
+        limits: {maxConnections: 10}
+        """);
+    ProxyConfig c = ProxyConfig.load(file, java.util.Map.of(
+        "TOKENGATE_CONFIG_LISTEN", "127.0.0.1:9999",
+        "TOKENGATE_CONFIG_BACKEND_SECRETKEY", "env-secret-env-secret-env",
+        "TOKENGATE_CONFIG_LIMITS_MAXCONNECTIONS", "77",
+        "TOKENGATE_CONFIG_SHADOWMODE", "true",
+        "TOKENGATE_CONFIG_VIRTUALHOSTDOMAINS", "[s3.local, s3.test]",
+        "TOKENGATE_CONFIG_AUDIT", "{file: \"-\"}",
+        "TOKENGATE_ADMIN_TOKEN", "not a configuration key: left alone"));
+    assertEquals("127.0.0.1:9999", c.listen());
+    assertEquals("FILEKEY", c.backend().accessKey());
+    assertEquals("env-secret-env-secret-env", c.backend().secretKey());
+    assertEquals(77, c.limits().maxConnections());
+    assertEquals(10, ProxyConfig.load(file, java.util.Map.of()).limits().maxConnections());
+    assertEquals(true, c.shadowMode());
+    assertEquals(List.of("s3.local", "s3.test"), c.virtualHostDomains());
+    assertTrue(c.audit().stdout());
+    String m = assertThrows(InvalidConfigException.class, () -> ProxyConfig.load(file, java.util.Map.of(
+        "TOKENGATE_CONFIG_BACKEND_SECRETKY", "x", "TOKENGATE_CONFIG_LIMITS_MAXCONNECTIONS", "many",
+        "TOKENGATE_CONFIG_LISTEN_PORT", "1"))).getMessage();
+    assertTrue(m.contains("TOKENGATE_CONFIG_BACKEND_SECRETKY names no configuration key (backend has no 'secretky')"), m);
+    assertTrue(m.contains("TOKENGATE_CONFIG_LISTEN_PORT: listen has no keys below it"), m);
+    Exception notANumber = assertThrows(Exception.class, () -> ProxyConfig.load(file, java.util.Map.of(
+        "TOKENGATE_CONFIG_LIMITS_MAXCONNECTIONS", "many")));
+    assertTrue(notANumber.getMessage().contains("maxConnections"), notANumber.getMessage());
+  }
+
+  @Test
   void limitDefaultsAreSafe() {
     LimitsConfig l = ProxyConfig.defaults().limits();
     assertEquals(10, l.headerTimeoutSeconds());
