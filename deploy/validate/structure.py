@@ -85,7 +85,11 @@ def compose_rules(deploy):
     need(pub.get("9100", "").startswith("127.0.0.1:"), "compose: the admin port 9100 must be bound to 127.0.0.1")
     need(s["tokengate"]["depends_on"]["minio"]["condition"] == "service_healthy", "compose: tokengate must wait for a healthy minio")
     need(any(v.startswith("tokengate-data:") for v in s["tokengate"]["volumes"]), "compose: tokengate-data volume missing")
-    need(any(v.endswith("/etc/tokengate:ro") for v in s["tokengate"]["volumes"]), "compose: the config must be mounted read-only")
+    config = s["tokengate"]["command"][s["tokengate"]["command"].index("--config") + 1]
+    need(any(v.endswith(":" + os.path.dirname(config) + ":ro") for v in s["tokengate"]["volumes"]),
+         f"compose: the directory of --config {config} must be mounted read-only")
+    render = s["tokengate-config"]["command"]
+    need(render[-1] == config, f"compose: tokengate-config must write {config}, writes {render[-1]}")
 
 
 def k8s_rules(deploy):
