@@ -29,8 +29,17 @@ if ! cmp -s validate/package-lock.json "$tools/package-lock.json" || [ ! -d "$to
 fi
 
 passed=0
+failed=0
 refused=0
-ok() { echo "  ok: $1"; passed=$((passed + 1)); }
+# check NAME CMD...: a validator on the real files; every one runs, any failure fails the script.
+check() {
+  local name=$1; shift
+  if "$@"; then
+    echo "  ok: $name"; passed=$((passed + 1))
+  else
+    echo "  FAILED: $name"; failed=$((failed + 1))
+  fi
+}
 # expect_fail NAME PATTERN CMD...: the command must fail on the broken input it is given, with
 # PATTERN (an extended regex) in its output, so it fails for the broken part and not another reason.
 expect_fail() {
@@ -48,13 +57,14 @@ manifests=(kubernetes/*.yaml)
 env_file=(--env-file .env.example)
 
 echo "deploy/validate.sh: real files"
-yamllint -s -c validate/yamllint.yaml "${yaml_files[@]}" && ok "yamllint $(yamllint --version | cut -d' ' -f2) on ${#yaml_files[@]} files"
-$py validate/k8s_strict.py "${manifests[@]}" && ok "k8s_strict (python3-kubernetes models)"
-node validate/k8s-models.mjs "$tools" "${manifests[@]}" && ok "k8s-models (npm kubernetes-models)"
-docker-compose "${env_file[@]}" -f compose.yaml config -q && ok "docker-compose $(docker-compose version --short) config -q"
-node validate/dockerfile-lint.mjs "$tools" Dockerfile && ok "dockerfile-utils lint"
-$py validate/structure.py "$root" && ok "structure (deploy/'s own rules)"
-
+check "yamllint $(yamllint --version | cut -d' ' -f2) on ${#yaml_files[@]} files" \
+  yamllint -s -c validate/yamllint.yaml "${yaml_files[@]}"
+check "k8s_strict (python3-kubernetes models)" $py validate/k8s_strict.py "${manifests[@]}"
+check "k8s-models (npm kubernetes-models)" node validate/k8s-models.mjs "$tools" "${manifests[@]}"
+check "docker-compose $(docker-compose version --short) config -q" \
+  docker-compose "${env_file[@]}" -f compose.yaml config -q
+check "dockerfile-utils lint" node validate/dockerfile-lint.mjs "$tools" Dockerfile
+check "structure (deploy/'s own rules)" $py validate/structure.py "$root"
 # tokengate's configs through its own loader: the templates rendered with dummy secrets first.
 classes=$tools/classes
 rm -rf "$classes" "$tools/rendered" && mkdir -p "$classes" "$tools/rendered"
@@ -68,8 +78,9 @@ render() {
 render tokengate.compose.yaml "$tools/rendered/compose.yaml"
 render "$tools/rendered/configmap-template.yaml" "$tools/rendered/configmap.yaml"
 check_config() { java -cp "$jar:$root/proxy/target/lib/*" validate/CheckConfig.java "$@"; }
-check_config tokengate.image.yaml "$tools/rendered/compose.yaml" "$tools/rendered/configmap.yaml" \
-  && ok "ProxyConfig.load on the image, compose and Kubernetes configs (rendered by RenderConfig)"
+check "ProxyConfig.load on the image, compose and Kubernetes configs (rendered by RenderConfig)" \
+  check_config tokengate.image.yaml "$tools/rendered/compose.yaml" "$tools/rendered/configmap.yaml"
+[ "$failed" -eq 0 ] || die "$failed of $((passed + failed)) checks FAILED on the real files (see above)"
 
 echo "deploy/validate.sh: broken copies"
 b=$tools/broken
