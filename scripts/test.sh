@@ -19,17 +19,28 @@ command -v rclone >/dev/null 2>&1 || need+=(rclone)
   python3-isodate python3-tz python3-requests python3-dateutil python3-yaml)
 # The web-identity gate's OIDC issuer (conformance/oidc_issuer.py) signs its tokens with it.
 /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || need+=(python3-cryptography)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing test clients: ${need[*]}"
+# deploy/validate.sh's validators (without recommends: docker-compose would pull in the daemon).
+deploy_need=()
+command -v yamllint >/dev/null 2>&1 || deploy_need+=(yamllint)
+command -v docker-compose >/dev/null 2>&1 || deploy_need+=(docker-compose)
+/usr/bin/python3 -c 'import kubernetes' >/dev/null 2>&1 || deploy_need+=(python3-kubernetes)
+command -v npm >/dev/null 2>&1 || deploy_need+=(npm)
+if [ ${#need[@]} -gt 0 ] || [ ${#deploy_need[@]} -gt 0 ]; then
+  echo "installing test clients: ${need[*]} ${deploy_need[*]}"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   # No system directory: the package must not configure or start a slapd of its own on port 389.
   echo 'slapd slapd/no_configuration boolean true' | $SUDO debconf-set-selections
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  [ ${#need[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+  [ ${#deploy_need[@]} -eq 0 ] \
+    || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${deploy_need[@]}" >/dev/null
 fi
 
 mvn -B -ntp verify "$@"
+
+# deploy/: the Dockerfile, compose.yaml and Kubernetes manifests, checked offline (about 30 s).
+bash deploy/validate.sh
 
 # The s3-tests gate: the suite's default selection direct against S3Proxy and through tokengate on
 # long-term and on session credentials; a regression (conformance/known-regressions.txt aside)
