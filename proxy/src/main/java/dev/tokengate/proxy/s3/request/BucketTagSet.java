@@ -94,36 +94,12 @@ public final class BucketTagSet {
 
   private static List<Tag> read(byte[] xml) throws S3Exception {
     List<Tag> tags = new ArrayList<>();
-    try (StrictXmlReader r = new StrictXmlReader(xml)) {
-      expect(r.nextChild(), "Tagging");
-      expect(r.nextChild(), "TagSet");
-      String tag;
-      while ((tag = r.nextChild()) != null) {
-        expect(tag, "Tag");
-        String key = null;
-        String value = null;
-        String child;
-        while ((child = r.nextChild()) != null) {
-          if (child.equals("Key") && key == null) {
-            key = r.text();
-          } else if (child.equals("Value") && value == null) {
-            value = r.text();
-          } else {
-            throw new StrictXmlReader.Malformed("unexpected " + child);
-          }
-        }
-        if (key == null || value == null) {
-          throw new StrictXmlReader.Malformed("a Tag needs a Key and a Value");
-        }
-        tags.add(new Tag(key, value));
+    TagSetXml.read(xml, (key, value) -> {
+      if (key == null || value == null) { // a Tag needs a Key and a Value
+        throw new S3Exception(S3Error.MALFORMED_XML);
       }
-      if (r.nextChild() != null) {
-        throw new StrictXmlReader.Malformed("content after TagSet");
-      }
-      r.expectEnd();
-    } catch (StrictXmlReader.Malformed e) {
-      throw new S3Exception(S3Error.MALFORMED_XML);
-    }
+      tags.add(new Tag(key, value));
+    });
     return tags;
   }
 
@@ -143,12 +119,6 @@ public final class BucketTagSet {
     if (key.regionMatches(true, 0, "aws:", 0, 4)) {
       throw new S3Exception(S3Error.INVALID_TAG, "Invalid Tag. Tags cannot start with \"aws:\"(case insensitive) "
           + "unless they are System Tags that start with \"aws:\"(case sensitive)");
-    }
-  }
-
-  private static void expect(String name, String expected) throws StrictXmlReader.Malformed {
-    if (!expected.equals(name)) {
-      throw new StrictXmlReader.Malformed("expected " + expected);
     }
   }
 

@@ -20,35 +20,11 @@ public final class TaggingBody {
 
   public static String toHeader(String xml) throws S3Exception {
     Map<String, String> tags = new LinkedHashMap<>();
-    try (StrictXmlReader r = new StrictXmlReader(xml.getBytes(StandardCharsets.UTF_8))) {
-      expect(r.nextChild(), "Tagging");
-      expect(r.nextChild(), "TagSet");
-      String tag;
-      while ((tag = r.nextChild()) != null) {
-        expect(tag, "Tag");
-        String key = null;
-        String value = null;
-        String child;
-        while ((child = r.nextChild()) != null) {
-          if (child.equals("Key") && key == null) {
-            key = r.text();
-          } else if (child.equals("Value") && value == null) {
-            value = r.text();
-          } else {
-            throw new StrictXmlReader.Malformed("unexpected " + child);
-          }
-        }
-        if (key == null || value == null || tags.putIfAbsent(key, value) != null) {
-          throw new S3Exception(S3Error.INVALID_TAG, "The TagSet is not valid: every tag needs one Key, unique, and one Value.");
-        }
+    TagSetXml.read(xml.getBytes(StandardCharsets.UTF_8), (key, value) -> {
+      if (key == null || value == null || tags.putIfAbsent(key, value) != null) {
+        throw new S3Exception(S3Error.INVALID_TAG, "The TagSet is not valid: every tag needs one Key, unique, and one Value.");
       }
-      if (r.nextChild() != null) {
-        throw new StrictXmlReader.Malformed("content after TagSet");
-      }
-      r.expectEnd();
-    } catch (StrictXmlReader.Malformed e) {
-      throw new S3Exception(S3Error.MALFORMED_XML);
-    }
+    });
     if (tags.size() > MAX_TAGS) {
       throw new S3Exception(S3Error.INVALID_TAG, "Object tags cannot be greater than 10");
     }
@@ -60,11 +36,5 @@ public final class TaggingBody {
       header.append(UriEncoding.encode(t.getKey())).append('=').append(UriEncoding.encode(t.getValue()));
     }
     return header.toString();
-  }
-
-  private static void expect(String name, String expected) throws StrictXmlReader.Malformed {
-    if (!expected.equals(name)) {
-      throw new StrictXmlReader.Malformed("expected " + expected);
-    }
   }
 }
